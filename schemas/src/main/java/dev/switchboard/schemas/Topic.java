@@ -1,0 +1,60 @@
+package dev.switchboard.schemas;
+
+import java.util.Map;
+import java.util.Objects;
+
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * One Kafka topic of the catalog: its name, how its keys and values are serialized, and how the
+ * broker keeps it. Code and tests refer to topics only through {@link Topics}, never by a literal name.
+ *
+ * @param name        the topic name
+ * @param keySerde    serde of the record key (the session id on every turn-scoped topic)
+ * @param valueSerde  serde of the record value
+ * @param cleanup     whether the broker deletes old segments or compacts by key
+ * @param partitions  partitions when no count is configured; topics keyed by session id share one count
+ *                    so that they stay co-partitioned for joins
+ */
+public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Cleanup cleanup, int partitions) {
+
+    /** How the broker keeps a topic's records. */
+    public enum Cleanup {
+        /** Keep records for the retention period. */
+        DELETE(TopicConfig.CLEANUP_POLICY_DELETE),
+        /** Keep the latest record per key: the topic is a table. */
+        COMPACT(TopicConfig.CLEANUP_POLICY_COMPACT);
+
+        private final String policy;
+
+        Cleanup(String policy) {
+            this.policy = policy;
+        }
+
+        /** The value of the broker's {@code cleanup.policy} topic config. */
+        public String policy() {
+            return policy;
+        }
+    }
+
+    public Topic {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(keySerde, "keySerde");
+        Objects.requireNonNull(valueSerde, "valueSerde");
+        Objects.requireNonNull(cleanup, "cleanup");
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
+        }
+    }
+
+    /** The broker-side configs this topic is created with. */
+    public Map<String, String> configs() {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup.policy());
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

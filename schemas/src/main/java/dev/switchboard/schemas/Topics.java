@@ -1,0 +1,86 @@
+package dev.switchboard.schemas;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.DeliveryReport;
+import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.SessionState;
+import dev.switchboard.events.TurnReceived;
+import dev.switchboard.events.TurnRejected;
+import dev.switchboard.schemas.serde.AvroSerde;
+
+/**
+ * The topic catalog: the single source of topic names. Every turn-scoped topic is keyed by
+ * session id, so one session is processed in order by one instance at a time.
+ *
+ * <p>Writers (enforced by ACLs in production): the gateway writes {@link #TURNS_RAW} and
+ * {@link #DELIVERIES}; compliance writes {@link #TURNS_CLEARED}, {@link #TURNS_REJECTED} and
+ * {@link #AGENT_RESULTS_CLEARED}; the supervisor writes task topics and {@link #REPLIES_OUTBOUND};
+ * agents write {@link #AGENT_RESULTS_RAW}; memory writes {@link #SESSIONS_STATE}.
+ */
+public final class Topics {
+
+    /** Partitions of every session-keyed topic unless configured otherwise. */
+    public static final int DEFAULT_PARTITIONS = 6;
+
+    private static final Pattern AGENT_ID = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+
+    public static final Topic<String, TurnReceived> TURNS_RAW =
+            sessionKeyed("turns.raw", TurnReceived.class, Topic.Cleanup.DELETE);
+    public static final Topic<String, TurnReceived> TURNS_CLEARED =
+            sessionKeyed("turns.cleared", TurnReceived.class, Topic.Cleanup.DELETE);
+    public static final Topic<String, TurnRejected> TURNS_REJECTED =
+            sessionKeyed("turns.rejected", TurnRejected.class, Topic.Cleanup.DELETE);
+    public static final Topic<String, AgentResult> AGENT_RESULTS_RAW =
+            sessionKeyed("agent.results.raw", AgentResult.class, Topic.Cleanup.DELETE);
+    public static final Topic<String, AgentResult> AGENT_RESULTS_CLEARED =
+            sessionKeyed("agent.results.cleared", AgentResult.class, Topic.Cleanup.DELETE);
+    public static final Topic<String, ReplyOutbound> REPLIES_OUTBOUND =
+            sessionKeyed("replies.outbound", ReplyOutbound.class, Topic.Cleanup.DELETE);
+    public static final Topic<String, SessionState> SESSIONS_STATE =
+            sessionKeyed("sessions.state", SessionState.class, Topic.Cleanup.COMPACT);
+    public static final Topic<String, DeliveryReport> DELIVERIES =
+            sessionKeyed("deliveries", DeliveryReport.class, Topic.Cleanup.DELETE);
+
+    /** Every fixed topic; agent task topics come from {@link #agentTasks(String)}. */
+    public static final List<Topic<String, ?>> FIXED = List.of(
+            TURNS_RAW, TURNS_CLEARED, TURNS_REJECTED, AGENT_RESULTS_RAW, AGENT_RESULTS_CLEARED,
+            REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES);
+
+    private Topics() {
+    }
+
+    /**
+     * The task topic of one agent, {@code agent.<id>.tasks}.
+     *
+     * @throws IllegalArgumentException if the id is not kebab-case
+     */
+    public static Topic<String, AgentTask> agentTasks(String agentId) {
+        if (agentId == null || !AGENT_ID.matcher(agentId).matches()) {
+            throw new IllegalArgumentException(
+                    "agent id must be kebab-case (like billing-agent), got: " + agentId);
+        }
+        return sessionKeyed("agent." + agentId + ".tasks", AgentTask.class, Topic.Cleanup.DELETE);
+    }
+
+    /** The fixed topics plus the task topics of the given agents. */
+    public static List<Topic<String, ?>> all(Collection<String> agentIds) {
+        List<Topic<String, ?>> all = new ArrayList<>(FIXED);
+        agentIds.forEach(id -> all.add(agentTasks(id)));
+        return List.copyOf(all);
+    }
+
+    private static <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> sessionKeyed(
+            String name, Class<V> type, Topic.Cleanup cleanup) {
+        Serde<String> keys = Serdes.String();
+        return new Topic<>(name, keys, new AvroSerde<>(type), cleanup, DEFAULT_PARTITIONS);
+    }
+}
