@@ -50,10 +50,17 @@ public final class Topics {
     public static final Topic<String, DeliveryReport> DELIVERIES =
             sessionKeyed("deliveries", DeliveryReport.class, Topic.Cleanup.DELETE);
 
+    /**
+     * Records no consumer could process, as they were read, with the reason in headers
+     * ({@code dead-letter-reason}, {@code dead-letter-topic}, ...). Written by any service.
+     */
+    public static final Topic<String, byte[]> DEAD_LETTERS =
+            new Topic<>("deadletters", Serdes.String(), Serdes.ByteArray(), Topic.Cleanup.DELETE, DEFAULT_PARTITIONS);
+
     /** Every fixed topic; agent task topics come from {@link #agentTasks(String)}. */
     public static final List<Topic<String, ?>> FIXED = List.of(
             TURNS_RAW, TURNS_CLEARED, TURNS_REJECTED, AGENT_RESULTS_RAW, AGENT_RESULTS_CLEARED,
-            REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES);
+            REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, DEAD_LETTERS);
 
     private Topics() {
     }
