@@ -1,0 +1,162 @@
+package dev.switchboard.supervisor.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.ChatMessage;
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.Outcome;
+import dev.switchboard.events.Principal;
+import dev.switchboard.events.ReplyKind;
+import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.Role;
+import dev.switchboard.events.SessionState;
+import dev.switchboard.events.TurnReceived;
+import dev.switchboard.events.TurnRejected;
+import dev.switchboard.events.Usage;
+import dev.switchboard.schemas.Topic;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.supervisor.config.SupervisorConfig;
+
+class TopologyProducerTest {
+
+    static final SupervisorConfig CONFIG = new SupervisorConfig() {
+        public String defaultAgent() { return "concierge"; }
+        public List<String> defaultScopes() { return List.of("chat"); }
+        public int maxIterations() { return 5; }
+        public long maxTokens() { return 1000; }
+        public int historyMessages() { return 2; }
+    };
+
+    TopologyTestDriver driver;
+    TestInputTopic<String, TurnReceived> turns;
+    TestInputTopic<String, TurnRejected> rejections;
+    TestInputTopic<String, AgentResult> results;
+    TestInputTopic<String, SessionState> sessions;
+    TestOutputTopic<String, AgentTask> tasks;
+    TestOutputTopic<String, ReplyOutbound> replies;
+
+    @BeforeEach
+    void start() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "supervisor-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(new TopologyProducer().topology(CONFIG), props);
+        turns = input(Topics.TURNS_CLEARED);
+        rejections = input(Topics.TURNS_REJECTED);
+        results = input(Topics.AGENT_RESULTS_CLEARED);
+        sessions = input(Topics.SESSIONS_STATE);
+        Topic<String, AgentTask> concierge = Topics.agentTasks("concierge");
+        tasks = driver.createOutputTopic(concierge.name(), concierge.keySerde().deserializer(),
+                concierge.valueSerde().deserializer());
+        replies = driver.createOutputTopic(Topics.REPLIES_OUTBOUND.name(),
+                Topics.REPLIES_OUTBOUND.keySerde().deserializer(), Topics.REPLIES_OUTBOUND.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    static Envelope envelope(String session, String turn) {
+        return Envelope.newBuilder().setEventId("ev-" + turn).setTenant("acme").setSessionId(session)
+                .setTurnId(turn).setPrincipal(new Principal("acme", "alice")).setChannel("webchat")
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
+    }
+
+    static ChatMessage message(Role role, String text, String turn) {
+        return new ChatMessage(role, text, null, turn, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    @Test
+    void aClearedTurnBecomesATaskOfTheDefaultAgentWithHistoryLimitsAndChain() {
+        sessions.pipeInput("s1", SessionState.newBuilder().setSessionId("s1").setTenant("acme").setUser("alice")
+                .setRecent(List.of(message(Role.USER, "one", "t0"), message(Role.AGENT, "two", "t0"),
+                        message(Role.USER, "three", "tA"), message(Role.USER, "current", "t1")))
+                .setUsage(new Usage(0L, 0L, 0)).setUpdatedAt(Instant.now()).build());
+        turns.pipeInput("s1", new TurnReceived(envelope("s1", "t1"), null, "current"));
+
+        var record = tasks.readKeyValue();
+        assertThat(record.key).isEqualTo("s1");
+        AgentTask task = record.value;
+        assertThat(task.getAgent()).isEqualTo("concierge");
+        assertThat(task.getText()).isEqualTo("current");
+        assertThat(task.getHistory()).extracting(ChatMessage::getText).containsExactly("two", "three");
+        assertThat(task.getGrantedScopes()).containsExactly("chat");
+        assertThat(task.getMaxIterations()).isEqualTo(5);
+        assertThat(task.getMaxTokens()).isEqualTo(1000L);
+        assertThat(task.getEnvelope().getDelegationChain()).singleElement()
+                .satisfies(link -> assertThat(link.getAgent()).isEqualTo("concierge"));
+        assertThat(task.getEnvelope().getEventId()).isNotEqualTo("ev-t1").isEqualTo(task.getTaskId());
+        assertThat(task.getEnvelope().getPrincipal().getUser()).isEqualTo("alice");
+        assertThat(tasks.isEmpty()).isTrue();
+
+        KeyValueStore<String, ValueAndTimestamp<SessionState>> store =
+                driver.getTimestampedKeyValueStore(TopologyProducer.SESSIONS_STORE);
+        assertThat(store.get("s1").value().getRecent()).hasSize(4);
+    }
+
+    @Test
+    void aTurnOfANewSessionHasNoHistory() {
+        turns.pipeInput("s2", new TurnReceived(envelope("s2", "t1"), null, "hi"));
+        assertThat(tasks.readValue().getHistory()).isEmpty();
+    }
+
+    @Test
+    void aRedeliveredTurnYieldsATaskWithTheSameId() {
+        TurnReceived turn = new TurnReceived(envelope("s3", "t1"), null, "hi");
+        turns.pipeInput("s3", turn);
+        turns.pipeInput("s3", turn);
+        assertThat(tasks.readValue().getTaskId()).isEqualTo(tasks.readValue().getTaskId());
+    }
+
+    @Test
+    void replyResultsBecomeRepliesAndFailuresNeverLeakDetails() {
+        results.pipeInput("s1", result("s1", Outcome.REPLY, "Hello Alice"));
+        AgentResult failed = result("s1", Outcome.FAILURE, null);
+        failed.setFailure(new dev.switchboard.events.Failure("model_timeout", "internal detail: host 10.0.0.1"));
+        results.pipeInput("s1", failed);
+        results.pipeInput("s1", result("s1", Outcome.ESCALATION, null));
+
+        List<ReplyOutbound> out = replies.readValuesToList();
+        assertThat(out).extracting(ReplyOutbound::getKind)
+                .containsExactly(ReplyKind.AGENT_REPLY, ReplyKind.FAILURE, ReplyKind.ESCALATION);
+        assertThat(out.get(0).getText()).isEqualTo("Hello Alice");
+        assertThat(out.get(0).getEnvelope().getTurnId()).isEqualTo("t1");
+        assertThat(out.get(1).getText()).doesNotContain("10.0.0.1").contains("Sorry");
+    }
+
+    @Test
+    void aRejectedTurnIsAnsweredWithItsReason() {
+        rejections.pipeInput("s1", new TurnRejected(envelope("s1", "t9"), "blocked_pii", "Please do not send card numbers."));
+        ReplyOutbound reply = replies.readValue();
+        assertThat(reply.getKind()).isEqualTo(ReplyKind.REJECTION);
+        assertThat(reply.getText()).isEqualTo("Please do not send card numbers.");
+    }
+
+    static AgentResult result(String session, Outcome outcome, String reply) {
+        return AgentResult.newBuilder().setEnvelope(envelope(session, "t1")).setTaskId("task-1").setAgent("concierge")
+                .setOutcome(outcome).setReply(reply).setEscalation(outcome == Outcome.ESCALATION ? "angry" : null)
+                .setUsage(new Usage(10L, 5L, 1)).build();
+    }
+}
