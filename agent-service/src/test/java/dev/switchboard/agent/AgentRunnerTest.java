@@ -1,0 +1,74 @@
+package dev.switchboard.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.ChatMessage;
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.Outcome;
+import dev.switchboard.events.Principal;
+import dev.switchboard.events.Role;
+import dev.switchboard.events.StepKind;
+
+public class AgentRunnerTest {
+
+    final AgentRunner runner = new AgentRunner(List.of("concierge"));
+
+    public static AgentTask task(String agent, String text, int maxIterations, long maxTokens) {
+        Envelope envelope = Envelope.newBuilder().setEventId("task-ev").setTenant("acme").setSessionId("s1")
+                .setTurnId("t1").setPrincipal(new Principal("acme", "alice")).setChannel("webchat")
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
+        return AgentTask.newBuilder().setEnvelope(envelope).setTaskId("task-1").setAgent(agent).setText(text)
+                .setHistory(List.of(new ChatMessage(Role.USER, "earlier words here", null, "t0", Instant.now())))
+                .setGrantedScopes(List.of("chat")).setMaxIterations(maxIterations).setMaxTokens(maxTokens).build();
+    }
+
+    @Test
+    void answersWithTheOfflineModelAndReportsUsageAndSteps() {
+        AgentResult result = runner.run(task("concierge", "where is my parcel", 3, 1000));
+        assertThat(result.getOutcome()).isEqualTo(Outcome.REPLY);
+        assertThat(result.getReply()).contains("offline model").contains("where is my parcel")
+                .contains("Earlier messages in this session: 1");
+        assertThat(result.getModel()).isEqualTo("offline-echo");
+        assertThat(result.getUsage().getIterations()).isEqualTo(1);
+        assertThat(result.getUsage().getInputTokens()).isGreaterThan(4);
+        assertThat(result.getSteps()).singleElement().satisfies(step -> assertThat(step.getKind()).isEqualTo(StepKind.MODEL_CALL));
+        assertThat(result.getEnvelope().getSessionId()).isEqualTo("s1");
+        assertThat(result.getEnvelope().getEventId()).isNotEqualTo("task-ev");
+    }
+
+    @Test
+    void theSameTaskAlwaysGivesTheSameReplyAndEventId() {
+        AgentResult first = runner.run(task("concierge", "hi", 3, 1000));
+        AgentResult second = runner.run(task("concierge", "hi", 3, 1000));
+        assertThat(second.getReply()).isEqualTo(first.getReply());
+        assertThat(second.getEnvelope().getEventId()).isEqualTo(first.getEnvelope().getEventId());
+    }
+
+    @Test
+    void aTokenLimitBelowTheUsageEndsInAFailure() {
+        AgentResult result = runner.run(task("concierge", "hi", 3, 5));
+        assertThat(result.getOutcome()).isEqualTo(Outcome.FAILURE);
+        assertThat(result.getFailure().getCode()).isEqualTo("token_limit");
+        assertThat(result.getReply()).isNull();
+    }
+
+    @Test
+    void noIterationsMeansNoModelCall() {
+        AgentResult result = runner.run(task("concierge", "hi", 0, 1000));
+        assertThat(result.getFailure().getCode()).isEqualTo("iteration_limit");
+        assertThat(result.getSteps()).isEmpty();
+    }
+
+    @Test
+    void aTaskForAnAgentNotHostedHereFails() {
+        assertThat(runner.run(task("billing-agent", "hi", 3, 1000)).getFailure().getCode()).isEqualTo("agent_not_hosted");
+    }
+}
