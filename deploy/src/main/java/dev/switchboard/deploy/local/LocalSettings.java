@@ -1,0 +1,64 @@
+package dev.switchboard.deploy.local;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where and on which ports the local stack runs.
+ *
+ * @param root           the repository root, where each service's packaged jar is found
+ * @param home           data and logs of this stack (broker log dirs, PostgreSQL data, Streams state)
+ * @param kafkaPort      the broker's client port
+ * @param controllerPort the broker's KRaft controller port
+ * @param postgresPort   PostgreSQL's port
+ * @param services       the services to start, in start order
+ * @param partitions     partitions of every session-keyed topic
+ * @param agents         agents whose task topics are created
+ */
+public record LocalSettings(Path root, Path home, int kafkaPort, int controllerPort, int postgresPort,
+        List<ServiceSpec> services, int partitions, List<String> agents) {
+
+    /** One Quarkus service of the stack. */
+    public record ServiceSpec(String module, int port) {
+
+        /** The fast-jar launcher Quarkus packages for the module. */
+        public Path jar(Path root) {
+            return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        }
+    }
+
+    public static final int GATEWAY = 8080;
+
+    /** The defaults of the local run: well-known ports, data under {@code .switchboard/} of the repository. */
+    public static LocalSettings defaults(Path root) {
+        return new LocalSettings(root, root.resolve(".switchboard"), 9092, 9093, 15432,
+                services(GATEWAY, 8081, 8082, 8083, 8084), 6, List.of("concierge"));
+    }
+
+    /** The five services in start order: readers of a topic start before its writers. */
+    public static List<ServiceSpec> services(int gateway, int compliance, int supervisor, int agent, int memory) {
+        return List.of(
+                new ServiceSpec("memory-service", memory),
+                new ServiceSpec("supervisor-service", supervisor),
+                new ServiceSpec("agent-service", agent),
+                new ServiceSpec("compliance-service", compliance),
+                new ServiceSpec("gateway-service", gateway));
+    }
+
+    public String bootstrapServers() {
+        return "localhost:" + kafkaPort;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + postgresPort + "/postgres";
+    }
+
+    public int port(String module) {
+        return services.stream().filter(s -> s.module().equals(module)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + module)).port();
+    }
+
+    public Path logs() {
+        return home.resolve("logs");
+    }
+}

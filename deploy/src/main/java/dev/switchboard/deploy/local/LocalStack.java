@@ -1,0 +1,185 @@
+package dev.switchboard.deploy.local;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import dev.switchboard.schemas.TopicProvisioner;
+import dev.switchboard.schemas.Topics;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The whole system on one machine: PostgreSQL, a Kafka broker process with the catalog's topics, and
+ * the five packaged services, each its own process. Closing it stops everything in reverse order.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** The web chat tenant of the local run and its API key (local use only). */
+    public static final String DEMO_TENANT = "demo";
+    public static final String DEMO_API_KEY = "demo-key";
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
+
+    private final LocalSettings settings;
+    private EmbeddedPostgres postgres;
+    private KafkaBroker broker;
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private boolean closed;
+
+    /** A stack not started yet: register {@link #close()} (say, as a shutdown hook) before {@link #startAll()}. */
+    public LocalStack(LocalSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts everything and returns once every service reports ready; stops what it started if that fails. */
+    public static LocalStack start(LocalSettings settings) throws Exception {
+        LocalStack stack = new LocalStack(settings);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** Starts PostgreSQL, the broker, the topics and the services, then waits until every service is ready. */
+    public void startAll() throws Exception {
+        Files.createDirectories(settings.home());
+        StaleProcesses.stop(settings.home());
+        requireFreePorts();
+        startInfrastructure();
+        for (LocalSettings.ServiceSpec spec : settings.services()) {
+            startService(spec);
+        }
+        for (ServiceProcess service : services) {
+            service.awaitReady(READY_TIMEOUT);
+        }
+    }
+
+    private synchronized void startInfrastructure() throws Exception {
+        requireOpen();
+        postgres = EmbeddedPostgres.builder()
+                .setPort(settings.postgresPort())
+                .setDataDirectory(settings.home().resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false)
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile("postgres.log")))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile("postgres.log")))
+                .start();
+        broker = KafkaBroker.start(settings);
+        StaleProcesses.record(settings.home(), broker.pid());
+        new TopicProvisioner(settings.bootstrapServers(), settings.partitions(), (short) 1)
+                .ensure(Topics.all(settings.agents()));
+    }
+
+    private synchronized void startService(LocalSettings.ServiceSpec spec) throws IOException {
+        requireOpen();
+        ServiceProcess service = ServiceProcess.start(settings, spec, propertiesOf(spec));
+        services.add(service);
+        StaleProcesses.record(settings.home(), service.pid());
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("Switchboard is stopping");
+        }
+    }
+
+    private Map<String, String> propertiesOf(LocalSettings.ServiceSpec spec) {
+        Map<String, String> properties = new HashMap<>();
+        Path state = settings.home().resolve("state").resolve(spec.module());
+        switch (spec.module()) {
+            case "gateway-service" -> properties.put(
+                    "switchboard.gateway.tenants." + DEMO_TENANT + ".api-key-sha256", sha256(DEMO_API_KEY));
+            case "compliance-service" -> {
+                properties.put("quarkus.datasource.jdbc.url", settings.jdbcUrl());
+                properties.put("quarkus.datasource.username", "postgres");
+                properties.put("quarkus.datasource.password", "postgres");
+            }
+            case "supervisor-service" -> properties.put("kafka-streams.state.dir", state.toString());
+            case "memory-service" -> {
+                properties.put("kafka-streams.state.dir", state.toString());
+                properties.put("kafka-streams.application.server", "localhost:" + spec.port());
+            }
+            case "agent-service" -> properties.put("switchboard.agent-service.agents", String.join(",", settings.agents()));
+            default -> throw new IllegalArgumentException("unknown service " + spec.module());
+        }
+        return properties;
+    }
+
+    private void requireFreePorts() {
+        List<Integer> ports = Stream.concat(
+                        Stream.of(settings.kafkaPort(), settings.controllerPort(), settings.postgresPort()),
+                        settings.services().stream().map(LocalSettings.ServiceSpec::port))
+                .toList();
+        List<Integer> busy = ports.stream().filter(port -> !isFree(port)).toList();
+        if (!busy.isEmpty()) {
+            throw new IllegalStateException("Ports already in use: " + busy.stream().map(String::valueOf)
+                    .collect(Collectors.joining(", ")) + ". Stop whatever listens there, or choose other ports.");
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private java.io.File logFile(String name) throws IOException {
+        Files.createDirectories(settings.logs());
+        return settings.logs().resolve(name).toFile();
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public LocalSettings settings() {
+        return settings;
+    }
+
+    /** Stops the services (in parallel, newest first), then the broker, then PostgreSQL. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        List<ServiceProcess> reversed = new ArrayList<>(services);
+        java.util.Collections.reverse(reversed);
+        reversed.parallelStream().forEach(ServiceProcess::close);
+        services.clear();
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                System.err.println("PostgreSQL did not stop cleanly: " + e.getMessage());
+            }
+            postgres = null;
+        }
+        StaleProcesses.clear(settings.home());
+    }
+}
