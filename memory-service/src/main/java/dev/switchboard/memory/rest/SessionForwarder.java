@@ -1,0 +1,71 @@
+package dev.switchboard.memory.rest;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.apache.kafka.streams.state.HostInfo;
+
+import dev.switchboard.memory.config.MemoryConfig;
+import dev.switchboard.memory.streams.StoreNotReadyException;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+
+/**
+ * Asks the instance that owns a session for it, and hands back that instance's answer as it is
+ * (status and JSON body), so a caller cannot tell which instance answered.
+ */
+@ApplicationScoped
+public class SessionForwarder {
+
+    private final MemoryConfig config;
+    private final Map<HostInfo, SessionOwnerClient> clients = new ConcurrentHashMap<>();
+
+    SessionForwarder(MemoryConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * @param owner the instance that owns the session
+     * @param self  this instance, sent along so the owner never forwards the request again
+     * @throws StoreNotReadyException if the owner cannot be reached
+     */
+    public Response forward(HostInfo owner, String sessionId, HostInfo self) {
+        try (Response answer = client(owner).get(sessionId, self.host() + ":" + self.port())) {
+            String body = answer.hasEntity() ? answer.readEntity(String.class) : null;
+            return Response.status(answer.getStatus()).type(MediaType.APPLICATION_JSON).entity(body).build();
+        } catch (ProcessingException e) {
+            throw new StoreNotReadyException("the instance owning session " + sessionId + " (" + owner.host() + ":"
+                    + owner.port() + ") cannot be reached: " + e.getMessage(), e);
+        }
+    }
+
+    private SessionOwnerClient client(HostInfo owner) {
+        return clients.computeIfAbsent(owner, host -> QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create("http://" + host.host() + ":" + host.port()))
+                .connectTimeout(config.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // the owner's 404 and 503 are answers to pass on, not failures of this call
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .build(SessionOwnerClient.class));
+    }
+
+    @PreDestroy
+    void close() {
+        clients.values().forEach(client -> {
+            try {
+                ((Closeable) client).close();
+            } catch (IOException | ClassCastException e) {
+                // closing at shutdown is best effort
+            }
+        });
+    }
+}

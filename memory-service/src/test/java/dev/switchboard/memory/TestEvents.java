@@ -1,0 +1,66 @@
+package dev.switchboard.memory;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.Outcome;
+import dev.switchboard.events.Principal;
+import dev.switchboard.events.ReplyKind;
+import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.TurnReceived;
+import dev.switchboard.events.Usage;
+
+/** Events of one session as the upstream services would write them. */
+public final class TestEvents {
+
+    public static final String TENANT = "acme";
+    public static final String USER = "user-42";
+
+    private TestEvents() {
+    }
+
+    public static Envelope envelope(String sessionId, String turnId, Instant at) {
+        return Envelope.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setTenant(TENANT)
+                .setSessionId(sessionId)
+                .setTurnId(turnId)
+                .setPrincipal(new Principal(TENANT, USER))
+                .setChannel("webchat")
+                .setOccurredAt(at)
+                .build();
+    }
+
+    public static TurnReceived turn(String sessionId, String turnId, String text, Instant at) {
+        return TurnReceived.newBuilder()
+                .setEnvelope(envelope(sessionId, turnId, at))
+                .setText(text)
+                .build();
+    }
+
+    public static AgentResult result(String sessionId, String turnId, String agent, Usage usage, Instant at) {
+        return AgentResult.newBuilder()
+                .setEnvelope(envelope(sessionId, turnId, at))
+                .setTaskId(UUID.randomUUID().toString())
+                .setAgent(agent)
+                .setOutcome(Outcome.REPLY)
+                .setReply("reply of " + agent)
+                .setUsage(usage)
+                .build();
+    }
+
+    public static ReplyOutbound reply(String sessionId, String turnId, String agent, String text, Instant at) {
+        return ReplyOutbound.newBuilder()
+                .setEnvelope(envelope(sessionId, turnId, at))
+                .setKind(ReplyKind.AGENT_REPLY)
+                .setText(text)
+                .setAgent(agent)
+                .build();
+    }
+
+    public static Usage usage(long input, long output, int iterations) {
+        return new Usage(input, output, iterations);
+    }
+}

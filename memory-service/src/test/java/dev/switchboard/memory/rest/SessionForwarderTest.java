@@ -1,0 +1,76 @@
+package dev.switchboard.memory.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
+
+import dev.switchboard.memory.streams.StoreNotReadyException;
+import dev.switchboard.testkit.KafkaTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Forwarding to the owning instance, against a real HTTP server standing in for that instance. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+class SessionForwarderTest {
+
+    private static final HostInfo SELF = new HostInfo("memory-a", 8084);
+
+    @Inject
+    SessionForwarder forwarder;
+
+    @Test
+    void passesTheOwnersAnswerThrough() throws IOException {
+        AtomicReference<String> path = new AtomicReference<>();
+        AtomicReference<String> forwardedBy = new AtomicReference<>();
+        String body = "{\"error\":\"session-not-found\",\"message\":\"No session with id s-9\"}";
+        HttpServer owner = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        owner.createContext("/", exchange -> {
+            path.set(exchange.getRequestURI().getPath());
+            forwardedBy.set(exchange.getRequestHeaders().getFirst(SessionResource.FORWARDED_HEADER));
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(404, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        owner.start();
+        try {
+            Response answer = forwarder.forward(new HostInfo("localhost", owner.getAddress().getPort()), "s-9", SELF);
+
+            assertThat(answer.getStatus()).isEqualTo(404);
+            assertThat(answer.getEntity()).isEqualTo(body);
+            assertThat(path.get()).isEqualTo("/v1/sessions/s-9");
+            assertThat(forwardedBy.get()).isEqualTo("memory-a:8084");
+        } finally {
+            owner.stop(0);
+        }
+    }
+
+    @Test
+    void unreachableOwnerIsNotReady() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+
+        assertThatThrownBy(() -> forwarder.forward(new HostInfo("localhost", closedPort), "s-9", SELF))
+                .isInstanceOf(StoreNotReadyException.class)
+                .hasMessageContaining("cannot be reached");
+    }
+}
