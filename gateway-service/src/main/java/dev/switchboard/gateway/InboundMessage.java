@@ -1,0 +1,57 @@
+package dev.switchboard.gateway;
+
+/**
+ * A message as a channel hands it to the gateway.
+ *
+ * @param user      the tenant's canonical id of the user who wrote it
+ * @param text      what the user wrote
+ * @param messageId the channel's own id of the message, if it has one (for deduplication downstream)
+ */
+public record InboundMessage(String user, String text, String messageId) {
+
+    /** Longest accepted user id, in characters. */
+    public static final int MAX_USER_LENGTH = 128;
+    /** Longest accepted channel message id, in characters. */
+    public static final int MAX_MESSAGE_ID_LENGTH = 256;
+
+    /**
+     * Checks the message against the gateway's rules.
+     *
+     * @throws InvalidMessageException naming the field and the rule it breaks
+     */
+    public void validate(int maxTextLength) {
+        requireText("user", user);
+        requireText("text", text);
+        if (user.length() > MAX_USER_LENGTH) {
+            throw new InvalidMessageException(InvalidMessageException.INVALID_FIELD,
+                    "user is " + user.length() + " characters long; the limit is " + MAX_USER_LENGTH);
+        }
+        if (hasControlCharacter(user)) {
+            throw new InvalidMessageException(InvalidMessageException.INVALID_FIELD,
+                    "user must not contain control characters");
+        }
+        if (messageId != null) {
+            if (messageId.isBlank() || messageId.length() > MAX_MESSAGE_ID_LENGTH || hasControlCharacter(messageId)) {
+                throw new InvalidMessageException(InvalidMessageException.INVALID_FIELD,
+                        "messageId, when given, must be 1 to " + MAX_MESSAGE_ID_LENGTH
+                                + " characters without control characters");
+            }
+        }
+        int length = text.codePointCount(0, text.length());
+        if (length > maxTextLength) {
+            throw new InvalidMessageException(InvalidMessageException.TEXT_TOO_LONG,
+                    "text is " + length + " characters long; the limit is " + maxTextLength + " characters");
+        }
+    }
+
+    private static void requireText(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidMessageException(InvalidMessageException.MISSING_FIELD,
+                    field + " is required and must not be blank");
+        }
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        return value.codePoints().anyMatch(Character::isISOControl);
+    }
+}

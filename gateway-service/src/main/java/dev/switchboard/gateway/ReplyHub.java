@@ -1,0 +1,124 @@
+package dev.switchboard.gateway;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.ReplyOutbound;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+
+/**
+ * The replies' last hop inside one gateway instance: hands each reply to the clients connected here,
+ * namely the synchronous request waiting for that turn (by turn id) and the reply streams open on that
+ * session (by tenant and session id). Nothing is kept for clients that are not connected.
+ */
+@ApplicationScoped
+public class ReplyHub {
+
+    /** Replies a slow stream client may fall behind by before its stream is ended. */
+    static final int STREAM_BUFFER = 256;
+
+    private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+    private final Map<SessionKey, Set<MultiEmitter<? super ReplyOutbound>>> streams = new ConcurrentHashMap<>();
+
+    ReplyHub(MeterRegistry registry) {
+        Gauge.builder("switchboard.gateway.reply.waiters", waiters, Map::size)
+                .description("Synchronous requests waiting for their reply").register(registry);
+        Gauge.builder("switchboard.gateway.reply.streams", this, ReplyHub::streamCount)
+                .description("Open reply streams (Server-Sent Events)").register(registry);
+    }
+
+    /**
+     * Registers interest in the reply to one turn. Register before the turn is published, so that a
+     * reply cannot arrive in between; close the waiter when done, whatever the outcome.
+     */
+    public Waiter expect(String tenant, String turnId) {
+        Waiter waiter = new Waiter(tenant, turnId, new CompletableFuture<>());
+        if (waiters.putIfAbsent(turnId, waiter) != null) {
+            throw new IllegalStateException("a request already waits for turn " + turnId);
+        }
+        return waiter;
+    }
+
+    /** The replies of one session, from now on, for as long as the subscriber stays. */
+    public Multi<ReplyOutbound> stream(String tenant, String sessionId) {
+        SessionKey key = new SessionKey(tenant, sessionId);
+        return Multi.createFrom().<ReplyOutbound>emitter(emitter -> {
+            streams.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(emitter);
+            emitter.onTermination(() -> streams.computeIfPresent(key, (k, set) -> {
+                set.remove(emitter);
+                return set.isEmpty() ? null : set;
+            }));
+        }).onOverflow().buffer(STREAM_BUFFER);
+    }
+
+    /**
+     * Hands a reply to every local listener of its turn and session.
+     *
+     * @return how many listeners received it (0 when no client of that turn or session is connected here)
+     */
+    public int deliver(ReplyOutbound reply) {
+        Envelope envelope = reply.getEnvelope();
+        int listeners = 0;
+        Waiter waiter = waiters.get(envelope.getTurnId());
+        if (waiter != null && waiter.tenant.equals(envelope.getTenant())
+                && waiters.remove(envelope.getTurnId(), waiter) && waiter.reply.complete(reply)) {
+            listeners++;
+        }
+        Set<MultiEmitter<? super ReplyOutbound>> subscribers =
+                streams.get(new SessionKey(envelope.getTenant(), envelope.getSessionId()));
+        if (subscribers != null) {
+            for (MultiEmitter<? super ReplyOutbound> subscriber : subscribers) {
+                subscriber.emit(reply);
+                listeners++;
+            }
+        }
+        return listeners;
+    }
+
+    /** Open reply streams of one session on this instance. */
+    public int streamCount(String tenant, String sessionId) {
+        Set<?> subscribers = streams.get(new SessionKey(tenant, sessionId));
+        return subscribers == null ? 0 : subscribers.size();
+    }
+
+    private int streamCount() {
+        return streams.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** A synchronous request's claim on the reply to its turn. */
+    public final class Waiter implements AutoCloseable {
+
+        private final String tenant;
+        private final String turnId;
+        private final CompletableFuture<ReplyOutbound> reply;
+
+        private Waiter(String tenant, String turnId, CompletableFuture<ReplyOutbound> reply) {
+            this.tenant = tenant;
+            this.turnId = turnId;
+            this.reply = reply;
+        }
+
+        /** Completes with the reply when it arrives; never fails on its own (bound it with a timeout). */
+        public Uni<ReplyOutbound> reply() {
+            return Uni.createFrom().completionStage(reply);
+        }
+
+        /** Stops waiting; a reply that arrives later is left to the reply streams. */
+        @Override
+        public void close() {
+            waiters.remove(turnId, this);
+        }
+    }
+
+    private record SessionKey(String tenant, String sessionId) {
+    }
+}

@@ -1,0 +1,62 @@
+package dev.switchboard.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import dev.switchboard.schemas.Topic;
+
+/**
+ * Reads a catalog topic from its beginning with a plain consumer and the catalog's serdes, the way any
+ * other service would see what the gateway wrote.
+ */
+public final class TopicReader<V> implements AutoCloseable {
+
+    private final KafkaConsumer<String, V> consumer;
+
+    private TopicReader(KafkaConsumer<String, V> consumer) {
+        this.consumer = consumer;
+    }
+
+    public static <V> TopicReader<V> fromBeginning(String bootstrap, Topic<String, V> topic) {
+        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return new TopicReader<>(consumer);
+    }
+
+    /** The first record with this key that satisfies the condition, or fails after the timeout. */
+    public ConsumerRecord<String, V> first(String key, Predicate<V> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                if (key.equals(record.key()) && condition.test(record.value())) {
+                    return record;
+                }
+            }
+        }
+        throw new AssertionError("no record with key " + key + " within " + timeout);
+    }
+
+    /** The first record with this key. */
+    public ConsumerRecord<String, V> first(String key, Duration timeout) {
+        return first(key, value -> true, timeout);
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.TurnReceived;
+
+class TurnsTest {
+
+    @Test
+    void opensATurnInThePrincipalsSession() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        TurnReceived turn = Turns.received("acme", new InboundMessage("alice", "hello", "m-7"),
+                TraceparentTest.VALID, now);
+
+        Envelope envelope = turn.getEnvelope();
+        assertThat(turn.getText()).isEqualTo("hello");
+        assertThat(turn.getChannelMessageId()).isEqualTo("m-7");
+        assertThat(envelope.getTenant()).isEqualTo("acme");
+        assertThat(envelope.getPrincipal().getTenant()).isEqualTo("acme");
+        assertThat(envelope.getPrincipal().getUser()).isEqualTo("alice");
+        assertThat(envelope.getSessionId()).isEqualTo(SessionIds.forPrincipal("acme", "alice"));
+        assertThat(envelope.getChannel()).isEqualTo("webchat");
+        assertThat(envelope.getTraceparent()).isEqualTo(TraceparentTest.VALID);
+        assertThat(envelope.getOccurredAt()).isEqualTo(now);
+        assertThat(envelope.getDelegationChain()).isEmpty();
+        assertThat(UUID.fromString(envelope.getTurnId()).version()).isEqualTo(4);
+        assertThat(UUID.fromString(envelope.getEventId()).version()).isEqualTo(4);
+    }
+
+    @Test
+    void everyTurnHasItsOwnIdsButTheSessionStays() {
+        InboundMessage message = new InboundMessage("alice", "hello", null);
+        Envelope first = Turns.received("acme", message, TraceparentTest.VALID, Instant.now()).getEnvelope();
+        Envelope second = Turns.received("acme", message, TraceparentTest.VALID, Instant.now()).getEnvelope();
+        assertThat(second.getSessionId()).isEqualTo(first.getSessionId());
+        assertThat(second.getTurnId()).isNotEqualTo(first.getTurnId());
+        assertThat(second.getEventId()).isNotEqualTo(first.getEventId()).isNotEqualTo(second.getTurnId());
+    }
+}
