@@ -113,7 +113,6 @@ public final class LocalStack implements AutoCloseable {
             case "supervisor-service" -> properties.put("kafka-streams.state.dir", state.toString());
             case "memory-service" -> {
                 properties.put("kafka-streams.state.dir", state.toString());
-                properties.put("kafka-streams.application.server", "localhost:" + spec.port());
             }
             case "agent-service" -> properties.put("switchboard.agent-service.agents", String.join(",", settings.agents()));
             default -> throw new IllegalArgumentException("unknown service " + spec.module());
