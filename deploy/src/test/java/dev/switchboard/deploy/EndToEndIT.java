@@ -69,7 +69,7 @@ class EndToEndIT {
     void aTurnTravelsTheWholePathIsRememberedAndAudited() throws Exception {
         String user = "alice-" + UUID.randomUUID();
         HttpResponse<String> response = post(LocalStack.DEMO_API_KEY, user,
-                "Hello, I am alice@example.com and need help", 60);
+                "Hello, I am alice@example.com and need help", 30);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
         String sessionId = body.path("sessionId").asText();
@@ -142,7 +142,7 @@ class EndToEndIT {
         String user = "timer-" + UUID.randomUUID();
         for (int i = 0; i < turns; i++) {
             long start = System.nanoTime();
-            HttpResponse<String> response = post(LocalStack.DEMO_API_KEY, user, "turn number " + i, 60);
+            HttpResponse<String> response = post(LocalStack.DEMO_API_KEY, user, "turn number " + i, 30);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             millis.add((System.nanoTime() - start) / 1_000_000);
         }
