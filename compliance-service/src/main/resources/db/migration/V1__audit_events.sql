@@ -1,22 +1,21 @@
--- One row per audited event. Content is stored redacted; raw content never reaches the database.
-create table audit_events (
-    id               bigint generated always as identity primary key,
-    event_id         varchar(64)  not null,
-    event_type       varchar(32)  not null,
-    tenant           varchar(128) not null,
-    session_id       varchar(64)  not null,
-    turn_id          varchar(64)  not null,
-    principal_user   varchar(256) not null,
-    source_topic     varchar(249) not null,
-    source_partition integer      not null,
-    source_offset    bigint       not null,
-    content          text         not null,
-    redactions       integer      not null,
-    occurred_at      timestamptz  not null,
-    recorded_at      timestamptz  not null default now(),
-    -- a redelivered record must not be audited twice
-    constraint audit_events_event_id_key unique (event_id)
+-- One row per event compliance has seen, written before the cleared event is published.
+-- Only redacted content is stored; event_id is the idempotency key of the consume-audit-publish loop.
+CREATE TABLE audit_events (
+    id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id         VARCHAR(255) NOT NULL,
+    event_type       VARCHAR(32)  NOT NULL CHECK (event_type IN ('TURN_RECEIVED', 'AGENT_RESULT')),
+    tenant           VARCHAR(255) NOT NULL,
+    session_id       VARCHAR(255) NOT NULL,
+    turn_id          VARCHAR(255) NOT NULL,
+    cleared_event_id VARCHAR(255) NOT NULL,
+    source_topic     VARCHAR(255) NOT NULL,
+    source_partition INTEGER      NOT NULL,
+    source_offset    BIGINT       NOT NULL,
+    content          TEXT         NOT NULL,
+    redactions       INTEGER      NOT NULL CHECK (redactions >= 0),
+    occurred_at      TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+    recorded_at      TIMESTAMP(6) WITH TIME ZONE NOT NULL DEFAULT now(),
+    CONSTRAINT audit_events_event_id_key UNIQUE (event_id)
 );
 
-create index audit_events_session_idx on audit_events (session_id, id);
-create index audit_events_tenant_time_idx on audit_events (tenant, occurred_at);
+CREATE INDEX audit_events_session_idx ON audit_events (session_id, occurred_at, id);

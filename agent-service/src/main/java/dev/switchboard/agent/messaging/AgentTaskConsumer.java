@@ -60,6 +60,10 @@ public class AgentTaskConsumer {
     @Outgoing(RESULTS)
     @Blocking
     public Record<String, AgentResult> answer(AgentTask task) {
+        if (task == null) {
+            // fail-on-deserialization-failure=false hands an undecodable record over as null: dead-letter it
+            throw new IllegalArgumentException("Undecodable record on an agent task topic");
+        }
         AgentResult result = runner.run(task);
         return Record.of(task.getEnvelope().getSessionId(), result);
     }

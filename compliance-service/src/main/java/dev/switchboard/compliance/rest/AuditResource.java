@@ -1,6 +1,5 @@
 package dev.switchboard.compliance.rest;
 
-import java.time.Instant;
 import java.util.List;
 
 import jakarta.ws.rs.GET;
@@ -9,26 +8,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.switchboard.compliance.audit.AuditEventEntity;
-import dev.switchboard.compliance.audit.AuditEventRepository;
-import io.smallrye.common.annotation.Blocking;
+import dev.switchboard.compliance.AuditEventRepository;
 
-/** Read access to the audit trail, for operators and compliance officers. */
+/** Read access to the audit trail for operators. Runs on a worker thread (blocking signature). */
 @Path("/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
-
-    /** One audit row as JSON. */
-    public record AuditView(long id, String eventId, String eventType, String tenant, String sessionId, String turnId,
-            String user, String sourceTopic, int sourcePartition, long sourceOffset, String content, int redactions,
-            Instant occurredAt, Instant recordedAt) {
-
-        static AuditView of(AuditEventEntity e) {
-            return new AuditView(e.id, e.eventId, e.eventType, e.tenant, e.sessionId, e.turnId, e.principalUser,
-                    e.sourceTopic, e.sourcePartition, e.sourceOffset, e.content, e.redactions, e.occurredAt,
-                    e.recordedAt);
-        }
-    }
 
     private final AuditEventRepository audit;
 
@@ -36,11 +21,10 @@ public class AuditResource {
         this.audit = audit;
     }
 
-    /** A session's audit rows, oldest first; an empty list for a session with none. */
+    /** The session's audit rows, oldest first; an empty list for a session never seen. */
     @GET
     @Path("/sessions/{sessionId}")
-    @Blocking
-    public List<AuditView> session(@PathParam("sessionId") String sessionId) {
-        return audit.forSession(sessionId).stream().map(AuditView::of).toList();
+    public List<AuditEventView> session(@PathParam("sessionId") String sessionId) {
+        return audit.listBySession(sessionId).stream().map(AuditEventView::of).toList();
     }
 }

@@ -45,6 +45,10 @@ public class ReplyConsumer {
 
     @Incoming(REPLIES_OUTBOUND)
     public Uni<Void> deliver(ReplyOutbound reply) {
+        if (reply == null) {
+            // fail-on-deserialization-failure=false hands an undecodable record over as null: dead-letter it
+            return Uni.createFrom().failure(new IllegalArgumentException("Undecodable record on replies.outbound"));
+        }
         int listeners = hub.deliver(reply);
         if (listeners == 0) {
             return Uni.createFrom().voidItem();

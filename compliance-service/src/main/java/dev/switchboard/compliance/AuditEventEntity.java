@@ -1,18 +1,26 @@
-package dev.switchboard.compliance.audit;
+package dev.switchboard.compliance;
 
 import java.time.Instant;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Immutable;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** One audited event: who, which turn, where it was read, and its redacted content. Never raw content. */
+/**
+ * One audited event (table {@code audit_events}, created by Flyway). Rows are only ever inserted, by
+ * {@link AuditEventRepository#insertIfAbsent}, and never changed: the entity is immutable.
+ */
 @Entity
+@Immutable
 @Table(name = "audit_events")
 public class AuditEventEntity extends PanacheEntityBase {
 
@@ -20,11 +28,13 @@ public class AuditEventEntity extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
+    /** The raw event's id: unique, the idempotency key. */
     @Column(name = "event_id", nullable = false, unique = true)
     public String eventId;
 
-    @Column(name = "event_type", nullable = false)
-    public String eventType;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "event_type", nullable = false, length = 32)
+    public EventType eventType;
 
     @Column(nullable = false)
     public String tenant;
@@ -35,8 +45,9 @@ public class AuditEventEntity extends PanacheEntityBase {
     @Column(name = "turn_id", nullable = false)
     public String turnId;
 
-    @Column(name = "principal_user", nullable = false)
-    public String principalUser;
+    /** The id of the event published on the cleared topic (derived from {@link #eventId}). */
+    @Column(name = "cleared_event_id", nullable = false)
+    public String clearedEventId;
 
     @Column(name = "source_topic", nullable = false)
     public String sourceTopic;
@@ -47,7 +58,8 @@ public class AuditEventEntity extends PanacheEntityBase {
     @Column(name = "source_offset", nullable = false)
     public long sourceOffset;
 
-    @Column(nullable = false)
+    /** The redacted content as a JSON document; raw content is never stored. */
+    @Column(nullable = false, columnDefinition = "text")
     public String content;
 
     @Column(nullable = false)
@@ -56,6 +68,13 @@ public class AuditEventEntity extends PanacheEntityBase {
     @Column(name = "occurred_at", nullable = false)
     public Instant occurredAt;
 
+    /** Set by the database when the row is inserted. */
     @Column(name = "recorded_at", nullable = false, insertable = false, updatable = false)
     public Instant recordedAt;
+
+    /** Whether this row was written while processing the record at {@code source}. */
+    public boolean recordedFrom(SourcePosition source) {
+        return sourceTopic.equals(source.topic()) && sourcePartition == source.partition()
+                && sourceOffset == source.offset();
+    }
 }

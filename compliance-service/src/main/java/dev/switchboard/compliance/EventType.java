@@ -1,0 +1,7 @@
+package dev.switchboard.compliance;
+
+/** The kinds of event the audit trail records; stored by name in {@code audit_events.event_type}. */
+public enum EventType {
+    TURN_RECEIVED,
+    AGENT_RESULT
+}
