@@ -80,7 +80,7 @@ final class KafkaBroker implements AutoCloseable {
                 "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=" + log4j.toUri(),
                 "-cp", Processes.classPath()));
         command.addAll(mainAndArgs);
-        return new ProcessBuilder(command);
+        return new ProcessBuilder(Processes.detached(command));
     }
 
     private static String serverProperties(LocalSettings settings, Path data) {

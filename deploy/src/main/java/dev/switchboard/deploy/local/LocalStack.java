@@ -3,9 +3,11 @@ package dev.switchboard.deploy.local;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -38,6 +40,7 @@ public final class LocalStack implements AutoCloseable {
     private KafkaBroker broker;
     private final List<ServiceProcess> services = new ArrayList<>();
     private boolean closed;
+    private FileChannel runLock;
 
     /** A stack not started yet: register {@link #close()} (say, as a shutdown hook) before {@link #startAll()}. */
     public LocalStack(LocalSettings settings) {
@@ -59,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
     /** Starts PostgreSQL, the broker, the topics and the services, then waits until every service is ready. */
     public void startAll() throws Exception {
         Files.createDirectories(settings.home());
+        lockHome();
         StaleProcesses.stop(settings.home());
         requireFreePorts();
         startInfrastructure();
@@ -91,6 +95,19 @@ public final class LocalStack implements AutoCloseable {
         ServiceProcess service = ServiceProcess.start(settings, spec, propertiesOf(spec));
         services.add(service);
         StaleProcesses.record(settings.home(), service.pid());
+    }
+
+    /** One run per data directory: a second one would find its ports taken and its processes "stale". */
+    private synchronized void lockHome() throws IOException {
+        requireOpen();
+        FileChannel channel = FileChannel.open(settings.home().resolve("run.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.tryLock() == null) {
+            channel.close();
+            throw new IllegalStateException("Switchboard is already running with its data in " + settings.home()
+                    + ": stop that run first");
+        }
+        runLock = channel;
     }
 
     private void requireOpen() {
@@ -179,6 +196,14 @@ public final class LocalStack implements AutoCloseable {
             }
             postgres = null;
         }
-        StaleProcesses.clear(settings.home());
+        if (runLock != null) {
+            StaleProcesses.clear(settings.home());
+            try {
+                runLock.close();
+            } catch (IOException e) {
+                // released when the launcher exits anyway
+            }
+            runLock = null;
+        }
     }
 }

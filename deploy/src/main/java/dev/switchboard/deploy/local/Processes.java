@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Child processes of the launcher: which java, which class path, and how they stop. */
@@ -13,9 +15,27 @@ final class Processes {
     private Processes() {
     }
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     /** The java executable of the running JVM. */
     static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * The command that starts a child in a session of its own where {@code setsid} exists (Linux), so
+     * that a terminal's Ctrl-C reaches only the launcher, which then stops the services before the
+     * broker they need to leave their consumer groups and finish their transactions. {@code setsid}
+     * execs in place, so the child keeps its pid.
+     */
+    static List<String> detached(List<String> command) {
+        if (!Files.isExecutable(SETSID)) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(command.size() + 1);
+        wrapped.add(SETSID.toString());
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     /**

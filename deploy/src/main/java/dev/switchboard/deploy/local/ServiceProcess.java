@@ -42,24 +42,29 @@ final class ServiceProcess implements AutoCloseable {
                 "-Dkafka.bootstrap.servers=" + settings.bootstrapServers()));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
-        Process process = new ProcessBuilder(command)
+        Process process = new ProcessBuilder(Processes.detached(command))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         return new ServiceProcess(spec.module(), spec.port(), process, log);
     }
 
-    /** Waits until the service's readiness check answers UP (Kafka, database and streams connected). */
+    /**
+     * Waits until all the service's health checks answer UP (Kafka, database, topics) and no Kafka Streams
+     * client in it is still rebalancing: Quarkus counts REBALANCING as healthy, but a turn sent then would
+     * wait for the rebalance to end.
+     */
     void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health"))
                 .timeout(Duration.ofSeconds(2)).build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(module + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                HttpResponse<String> response = HTTP.send(ready, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && !response.body().contains("\"REBALANCING\"")) {
                     return;
                 }
             } catch (IOException notYet) {

@@ -25,7 +25,10 @@ final class StaleProcesses {
                 java.nio.file.StandardOpenOption.APPEND);
     }
 
-    /** Stops the processes a previous run recorded, and a PostgreSQL it left running on our data directory. */
+    /**
+     * Stops the processes a previous run recorded, newest first, and last a PostgreSQL it left running on
+     * our data directory.
+     */
     static void stop(Path home) throws IOException {
         Path file = home.resolve(FILE);
         List<Long> pids = new ArrayList<>();
@@ -33,6 +36,8 @@ final class StaleProcesses {
             Files.readAllLines(file).stream().filter(line -> !line.isBlank()).map(String::strip)
                     .map(Long::parseLong).forEach(pids::add);
         }
+        // Newest first, as a clean stop does: the services, then the broker they need to leave their groups.
+        java.util.Collections.reverse(pids);
         Path postmaster = home.resolve("postgres").resolve("postmaster.pid");
         if (Files.exists(postmaster)) {
             Files.readAllLines(postmaster).stream().findFirst().map(String::strip).map(Long::parseLong).ifPresent(pids::add);
