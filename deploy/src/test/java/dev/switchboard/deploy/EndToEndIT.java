@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +29,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.deploy.local.LocalSettings;
 import dev.switchboard.deploy.local.LocalStack;
-import dev.switchboard.events.TurnReceived;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.testkit.TopicReader;
 
 /**
  * The whole system as it runs locally: PostgreSQL, a Kafka broker process and the five packaged
@@ -116,21 +113,11 @@ class EndToEndIT {
         String sessionId = JSON.readTree(accepted.body()).path("sessionId").asText();
 
         // Everything of this session on turns.raw, read until the marker: the refused text never appears.
-        List<String> texts = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                Topics.TURNS_RAW.keySerde().deserializer(), Topics.TURNS_RAW.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(Topics.TURNS_RAW.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!texts.contains("marker text") && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, TurnReceived> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.key().equals(sessionId)) {
-                        texts.add(record.value().getText());
-                    }
-                }
-            }
+        List<String> texts;
+        try (var turns = TopicReader.fromBeginning(settings.bootstrapServers(), Topics.TURNS_RAW)) {
+            texts = turns.until(sessionId, records -> records.stream()
+                            .anyMatch(record -> record.value().getText().equals("marker text")), Duration.ofSeconds(30))
+                    .stream().map(record -> record.value().getText()).toList();
         }
         assertThat(texts).containsExactly("marker text");
     }

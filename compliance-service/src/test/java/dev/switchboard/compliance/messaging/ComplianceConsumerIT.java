@@ -9,16 +9,13 @@ import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -36,6 +33,8 @@ import dev.switchboard.schemas.Envelopes;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TopicReader;
+import dev.switchboard.testkit.TopicWriter;
 import dev.switchboard.testkit.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -181,44 +180,20 @@ class ComplianceConsumerIT {
         given().get("/v1/audit/sessions/" + UUID.randomUUID()).then().statusCode(200).body("size()", is(0));
     }
 
-    private <V> RecordMetadata produce(Topic<String, V> topic, String key, V value) throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            return producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
-        }
+    private <V> RecordMetadata produce(Topic<String, V> topic, String key, V value) {
+        return TopicWriter.send(bootstrap, topic, key, value);
     }
 
     /** Values of one session's committed records, read from the start until {@code done} holds. */
     private <V> List<V> readUntil(Topic<String, V> topic, String session, Predicate<List<V>> done) {
-        List<V> values = new ArrayList<>();
-        readRecordsUntil(topic, session, records -> {
-            values.clear();
-            records.forEach(record -> values.add(record.value()));
-            return done.test(values);
-        });
-        return values;
+        return readRecordsUntil(topic, session, records -> done.test(records.stream().map(ConsumerRecord::value).toList()))
+                .stream().map(ConsumerRecord::value).toList();
     }
 
     private <V> List<ConsumerRecord<String, V>> readRecordsUntil(Topic<String, V> topic, String session,
             Predicate<List<ConsumerRecord<String, V>>> done) {
-        List<ConsumerRecord<String, V>> records = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topic.name()));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!done.test(records) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(300))) {
-                    if (session.equals(record.key())) {
-                        records.add(record);
-                    }
-                }
-            }
+        try (var reader = TopicReader.fromBeginning(bootstrap, topic)) {
+            return reader.until(session, done, WAIT);
         }
-        assertThat(done.test(records)).as("expected records of session " + session + " on " + topic.name()
-                + ", got " + records.size()).isTrue();
-        return records;
     }
 }

@@ -32,7 +32,7 @@ import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.gateway.Replies;
 import dev.switchboard.gateway.ReplyHub;
 import dev.switchboard.gateway.SessionIds;
-import dev.switchboard.gateway.TopicReader;
+import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.schemas.Envelopes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.KafkaTestResource;

@@ -23,7 +23,7 @@ import dev.switchboard.events.Envelope;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.gateway.Replies;
 import dev.switchboard.gateway.SessionIds;
-import dev.switchboard.gateway.TopicReader;
+import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.KafkaTestResource;
 import io.quarkus.test.common.WithTestResource;

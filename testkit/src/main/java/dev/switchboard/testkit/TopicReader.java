@@ -1,6 +1,7 @@
-package dev.switchboard.gateway;
+package dev.switchboard.testkit;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -13,8 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 import dev.switchboard.schemas.Topic;
 
 /**
- * Reads a catalog topic from its beginning with a plain consumer and the catalog's serdes, the way any
- * other service would see what the gateway wrote.
+ * Reads a catalog topic from its beginning with a plain consumer (no group, {@code read_committed}) and
+ * the catalog's serdes, the way any other service sees what was written.
  */
 public final class TopicReader<V> implements AutoCloseable {
 
@@ -48,6 +49,34 @@ public final class TopicReader<V> implements AutoCloseable {
             }
         }
         throw new AssertionError("no record with key " + key + " within " + timeout);
+    }
+
+    /**
+     * The records with this key, in order, as soon as they satisfy {@code done}; fails after the timeout
+     * with what was read.
+     */
+    public List<ConsumerRecord<String, V>> until(String key, Predicate<List<ConsumerRecord<String, V>>> done,
+            Duration timeout) {
+        List<ConsumerRecord<String, V>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(records)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("records with key " + key + " still not as expected after " + timeout
+                        + "; read " + records.size() + ": " + records.stream().map(ConsumerRecord::value).toList());
+            }
+            for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                if (key.equals(record.key())) {
+                    records.add(record);
+                }
+            }
+        }
+        return records;
+    }
+
+    /** The values of the first {@code count} records with this key. */
+    public List<V> values(String key, int count, Duration timeout) {
+        return until(key, records -> records.size() >= count, timeout).stream()
+                .limit(count).map(ConsumerRecord::value).toList();
     }
 
     /** The first record with this key. */
