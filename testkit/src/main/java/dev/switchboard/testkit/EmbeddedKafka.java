@@ -3,6 +3,7 @@ package dev.switchboard.testkit;
 import java.util.Map;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 
@@ -34,6 +35,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a new broker; most tests want {@link #shared()} instead. */
     public static EmbeddedKafka start() {
+        keepTheJvmAlive();
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
@@ -52,6 +54,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start the embedded Kafka broker", e);
         }
+    }
+
+    /**
+     * A broker component that meets a fatal fault calls Kafka's {@code Exit.halt}/{@code Exit.exit}, which
+     * would end the test JVM with a non-zero code (it happens when the broker stops in a shutdown hook
+     * while clients are still closing). As Kafka's own tests do, report such a call instead.
+     */
+    private static void keepTheJvmAlive() {
+        Exit.setHaltProcedure((status, message) ->
+                System.err.println("Embedded Kafka asked to halt the JVM (" + status + "): " + message));
+        Exit.setExitProcedure((status, message) ->
+                System.err.println("Embedded Kafka asked to exit the JVM (" + status + "): " + message));
     }
 
     /** The broker shared by every test in this JVM, started on first use. */

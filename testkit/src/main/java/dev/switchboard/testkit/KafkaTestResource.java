@@ -29,9 +29,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         String bootstrap = EmbeddedKafka.shared().bootstrapServers();
         new TopicProvisioner(bootstrap, Topics.DEFAULT_PARTITIONS, (short) 1).ensure(Topics.all(agents));
-        return Map.of(
-                "kafka.bootstrap.servers", bootstrap,
-                "quarkus.kafka-streams.bootstrap-servers", bootstrap);
+        return Map.of("kafka.bootstrap.servers", bootstrap);
     }
 
     @Override
