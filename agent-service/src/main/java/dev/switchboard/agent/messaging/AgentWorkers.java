@@ -1,0 +1,100 @@
+package dev.switchboard.agent.messaging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.switchboard.agent.AgentRunner;
+import dev.switchboard.agent.config.AgentServiceConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Starts one {@link AgentWorker} per hosted agent: each reads its own task topic
+ * ({@code agent.<id>.tasks}) in its own consumer group ({@code switchboard-agent-<id>}), so each agent
+ * scales on its own, and writes {@code agent.results.raw} transactionally.
+ */
+@ApplicationScoped
+public class AgentWorkers {
+
+    /** The consumer group of an agent: every instance hosting it shares it. */
+    public static String groupOf(String agent) {
+        return "switchboard-agent-" + agent;
+    }
+
+    private final AgentServiceConfig config;
+    private final String bootstrapServers;
+    private final List<AgentWorker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private ExecutorService sessions;
+
+    AgentWorkers(AgentServiceConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        AgentRunner runner = new AgentRunner(config.agents());
+        sessions = Executors.newFixedThreadPool(Math.max(1, config.concurrency() * config.agents().size()));
+        for (String agent : config.agents()) {
+            AgentWorker worker = new AgentWorker(agent, consumer(agent), producer(agent), runner::run, sessions,
+                    config.pollTimeout());
+            Thread thread = new Thread(worker, "agent-worker-" + agent);
+            workers.add(worker);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        workers.forEach(AgentWorker::stop);
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        if (sessions != null) {
+            sessions.shutdownNow();
+        }
+    }
+
+    /** The agents whose worker has stopped (empty when all are consuming). */
+    public List<String> stoppedAgents() {
+        return workers.stream().filter(worker -> !worker.isRunning()).map(AgentWorker::agent).toList();
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String agent) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, groupOf(agent),
+                ConsumerConfig.CLIENT_ID_CONFIG, "agent-" + agent + "-" + config.instanceId(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<String, byte[]> producer(String agent) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "switchboard-agent-" + agent + "-" + config.instanceId(),
+                ProducerConfig.CLIENT_ID_CONFIG, "agent-" + agent + "-results-" + config.instanceId(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+}

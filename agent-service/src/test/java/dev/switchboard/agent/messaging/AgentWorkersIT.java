@@ -1,0 +1,104 @@
+package dev.switchboard.agent.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.agent.AgentRunnerTest;
+import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.Outcome;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TopicReader;
+import dev.switchboard.testkit.TopicWriter;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+class AgentWorkersIT {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    static AgentTask taskFor(String session, String text) {
+        AgentTask template = AgentRunnerTest.task("concierge", text, 3, 1000);
+        Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setTenant("acme").setSessionId(session).setTurnId("t1")
+                .setPrincipal(template.getEnvelope().getPrincipal()).setChannel("webchat")
+                .setOccurredAt(template.getEnvelope().getOccurredAt()).build();
+        template.setEnvelope(envelope);
+        template.setTaskId(envelope.getEventId());
+        return template;
+    }
+
+    @Test
+    void answersATaskWithOneResultKeyedBySessionInTheAgentsOwnGroup() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TopicWriter.send(bootstrap, Topics.agentTasks("concierge"), session, taskFor(session, "hello from " + session));
+        try (var results = TopicReader.fromBeginning(bootstrap, Topics.AGENT_RESULTS_RAW)) {
+            AgentResult result = results.first(session, WAIT).value();
+            assertThat(result.getOutcome()).isEqualTo(Outcome.REPLY);
+            assertThat(result.getReply()).contains("hello from " + session);
+            assertThat(result.getEnvelope().getPrincipal().getUser()).isEqualTo("alice");
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(admin
+                    .listConsumerGroupOffsets(AgentWorkers.groupOf("concierge")).partitionsToOffsetAndMetadata().get())
+                    .as("offsets committed by the agent's own group").isNotEmpty());
+        }
+    }
+
+    @Test
+    void theTasksOfOneSessionAreAnsweredInOrder() {
+        String session = UUID.randomUUID().toString();
+        for (int i = 0; i < 5; i++) {
+            TopicWriter.send(bootstrap, Topics.agentTasks("concierge"), session, taskFor(session, "message " + i));
+        }
+        try (var results = TopicReader.fromBeginning(bootstrap, Topics.AGENT_RESULTS_RAW)) {
+            assertThat(results.values(session, 5, WAIT)).extracting(AgentResult::getReply)
+                    .allSatisfy(reply -> assertThat(reply).contains("message "))
+                    .satisfies(replies -> {
+                        for (int i = 0; i < 5; i++) {
+                            assertThat(replies.get(i)).contains("message " + i);
+                        }
+                    });
+        }
+    }
+
+    @Test
+    void anUndecodableTaskIsDeadLetteredAndTheNextOneStillAnswered() throws Exception {
+        String session = UUID.randomUUID().toString();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.agentTasks("concierge").name(), session,
+                    "not avro".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        TopicWriter.send(bootstrap, Topics.agentTasks("concierge"), session, taskFor(session, "after the poison"));
+        try (var dead = TopicReader.fromBeginning(bootstrap, Topics.DEAD_LETTERS)) {
+            var record = dead.first(session, WAIT);
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
+            assertThat(new String(record.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .startsWith("undecodable task");
+        }
+        try (var results = TopicReader.fromBeginning(bootstrap, Topics.AGENT_RESULTS_RAW)) {
+            assertThat(results.first(session, WAIT).value().getReply()).contains("after the poison");
+        }
+    }
+}
