@@ -1,73 +1,54 @@
 package dev.switchboard.agent;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
-import dev.switchboard.agent.model.Model;
-import dev.switchboard.agent.model.ModelReply;
-import dev.switchboard.agent.model.OfflineModel;
+import dev.switchboard.agent.sdk.definition.AgentCatalog;
+import dev.switchboard.agent.sdk.definition.AgentDefinition;
+import dev.switchboard.agent.sdk.loop.AgentLoop;
+import dev.switchboard.agent.sdk.model.ChatModel;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
-import dev.switchboard.events.Failure;
-import dev.switchboard.events.Outcome;
-import dev.switchboard.events.Step;
-import dev.switchboard.events.StepKind;
-import dev.switchboard.events.Usage;
-import dev.switchboard.schemas.Envelopes;
 
 /**
- * Runs one task of a hosted agent within the task's limits and turns it into exactly one result.
- * The agent loop with tools and handoffs is not built yet: one model call answers each task.
+ * Runs one task of a hosted agent through the SDK's agent loop and turns it into exactly one result.
+ * The loop enforces the task's granted scopes and limits (never above the agent's own).
  */
 public final class AgentRunner {
 
-    private final Map<String, Model> models;
+    private record Hosted(AgentDefinition definition, AgentLoop loop) {
+    }
 
-    /** @param agentIds the hosted agents, each answered by the offline model */
-    public AgentRunner(List<String> agentIds) {
-        this.models = agentIds.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
-                id -> id, OfflineModel::new));
+    private final Map<String, Hosted> hosted = new LinkedHashMap<>();
+
+    /**
+     * @param agentIds the agents this instance hosts; each must be in the catalog
+     * @param catalog  the agents found on the class path
+     * @param models   the model each agent runs on
+     * @throws IllegalArgumentException naming a hosted agent the catalog does not have
+     */
+    public AgentRunner(List<String> agentIds, AgentCatalog catalog, Function<AgentDefinition, ChatModel> models) {
+        for (String id : agentIds) {
+            AgentDefinition definition = catalog.agent(id).orElseThrow(() -> new IllegalArgumentException(
+                    "Agent '" + id + "' is configured to be hosted but no such agent is on the class path; known: "
+                            + catalog.agents().stream().map(AgentDefinition::id).toList()));
+            hosted.put(id, new Hosted(definition, new AgentLoop(definition, definition.newAgent(), models.apply(definition))));
+        }
+    }
+
+    /** The agents found on the class path, with handoffs checked among them. */
+    public static AgentCatalog discoverAgents() {
+        return AgentCatalog.discover(AgentRunner.class.getClassLoader(), Set.of());
     }
 
     public AgentResult run(AgentTask task) {
-        Model model = models.get(task.getAgent());
-        if (model == null) {
-            return failure(task, null, new Usage(0L, 0L, 0), List.of(),
-                    "agent_not_hosted", "Agent " + task.getAgent() + " is not hosted by this service");
+        Hosted agent = hosted.get(task.getAgent());
+        if (agent == null) {
+            return TaskMapping.failure(task, "agent_not_hosted", "Agent " + task.getAgent() + " is not hosted by this service");
         }
-        if (task.getMaxIterations() < 1) {
-            return failure(task, model, new Usage(0L, 0L, 0), List.of(),
-                    "iteration_limit", "The task allows no model call");
-        }
-        long started = System.nanoTime();
-        ModelReply reply = model.complete(instructions(task.getAgent()), task.getHistory(), task.getText());
-        Step step = new Step(StepKind.MODEL_CALL, model.id(), null, (System.nanoTime() - started) / 1_000_000);
-        Usage usage = new Usage(reply.inputTokens(), reply.outputTokens(), 1);
-        if (reply.inputTokens() + reply.outputTokens() > task.getMaxTokens()) {
-            return failure(task, model, usage, List.of(step), "token_limit",
-                    "The task used " + (reply.inputTokens() + reply.outputTokens()) + " tokens of "
-                            + task.getMaxTokens() + " allowed");
-        }
-        return base(task, model, usage, List.of(step)).setOutcome(Outcome.REPLY).setReply(reply.text()).build();
-    }
-
-    private static String instructions(String agentId) {
-        return "You are the " + agentId + " agent. Answer the user's message helpfully and briefly.";
-    }
-
-    private static AgentResult failure(AgentTask task, Model model, Usage usage, List<Step> steps,
-            String code, String message) {
-        return base(task, model, usage, steps).setOutcome(Outcome.FAILURE)
-                .setFailure(new Failure(code, message)).build();
-    }
-
-    private static AgentResult.Builder base(AgentTask task, Model model, Usage usage, List<Step> steps) {
-        return AgentResult.newBuilder()
-                .setEnvelope(Envelopes.derive(task.getEnvelope(), "result"))
-                .setTaskId(task.getTaskId())
-                .setAgent(task.getAgent())
-                .setUsage(usage)
-                .setSteps(steps)
-                .setModel(model == null ? null : model.id());
+        return TaskMapping.result(task, agent.loop().run(TaskMapping.input(task, agent.definition().limits().timeout())));
     }
 }

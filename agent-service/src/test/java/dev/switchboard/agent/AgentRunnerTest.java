@@ -1,6 +1,7 @@
 package dev.switchboard.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -8,6 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.agent.model.OfflineModel;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.ChatMessage;
@@ -19,7 +21,8 @@ import dev.switchboard.events.StepKind;
 
 public class AgentRunnerTest {
 
-    final AgentRunner runner = new AgentRunner(List.of("concierge"));
+    final AgentRunner runner = new AgentRunner(List.of("concierge"), AgentRunner.discoverAgents(),
+            definition -> new OfflineModel(definition.id()));
 
     public static AgentTask task(String agent, String text, int maxIterations, long maxTokens) {
         Envelope envelope = Envelope.newBuilder().setEventId("task-ev").setTenant("acme").setSessionId("s1")
@@ -31,7 +34,13 @@ public class AgentRunnerTest {
     }
 
     @Test
-    void answersWithTheOfflineModelAndReportsUsageAndSteps() {
+    void theHostedAgentsAreFoundOnTheClassPath() {
+        assertThat(AgentRunner.discoverAgents().agents()).extracting(d -> d.id())
+                .contains("concierge", "billing-agent", "tech-support");
+    }
+
+    @Test
+    void answersThroughTheAgentLoopWithTheOfflineModelAndReportsUsageAndSteps() {
         AgentResult result = runner.run(task("concierge", "where is my parcel", 3, 1000));
         assertThat(result.getOutcome()).isEqualTo(Outcome.REPLY);
         assertThat(result.getReply()).contains("offline model").contains("where is my parcel")
@@ -61,14 +70,14 @@ public class AgentRunnerTest {
     }
 
     @Test
-    void noIterationsMeansNoModelCall() {
-        AgentResult result = runner.run(task("concierge", "hi", 0, 1000));
-        assertThat(result.getFailure().getCode()).isEqualTo("iteration_limit");
-        assertThat(result.getSteps()).isEmpty();
+    void aTaskForAnAgentNotHostedHereFails() {
+        assertThat(runner.run(task("billing-agent", "hi", 3, 1000)).getFailure().getCode()).isEqualTo("agent_not_hosted");
     }
 
     @Test
-    void aTaskForAnAgentNotHostedHereFails() {
-        assertThat(runner.run(task("billing-agent", "hi", 3, 1000)).getFailure().getCode()).isEqualTo("agent_not_hosted");
+    void hostingAnAgentThatDoesNotExistFailsAtStart() {
+        assertThatThrownBy(() -> new AgentRunner(List.of("no-such-agent"), AgentRunner.discoverAgents(),
+                definition -> new OfflineModel(definition.id())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-such-agent");
     }
 }

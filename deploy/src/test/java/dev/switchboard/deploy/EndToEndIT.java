@@ -49,7 +49,7 @@ class EndToEndIT {
         settings = new LocalSettings(root, root.resolve("deploy/target/e2e-" + UUID.randomUUID()),
                 freePort(), freePort(), freePort(),
                 LocalSettings.services(freePort(), freePort(), freePort(), freePort(), freePort()),
-                3, List.of("concierge"));
+                3, List.of("concierge", "billing-agent", "tech-support"));
         long started = System.nanoTime();
         stack = LocalStack.start(settings);
         System.out.printf("[e2e] stack ready in %.1f s%n", (System.nanoTime() - started) / 1e9);

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.agent.AgentRunner;
 import dev.switchboard.agent.config.AgentServiceConfig;
+import dev.switchboard.agent.model.OfflineModel;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -50,7 +51,8 @@ public class AgentWorkers {
     }
 
     void start(@Observes StartupEvent startup) {
-        AgentRunner runner = new AgentRunner(config.agents());
+        AgentRunner runner = new AgentRunner(config.agents(), AgentRunner.discoverAgents(),
+                definition -> new OfflineModel(definition.id()));
         sessions = Executors.newFixedThreadPool(Math.max(1, config.concurrency() * config.agents().size()));
         for (String agent : config.agents()) {
             AgentWorker worker = new AgentWorker(agent, consumer(agent), producer(agent), runner::run, sessions,

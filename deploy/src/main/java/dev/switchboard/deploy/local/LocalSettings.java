@@ -32,7 +32,8 @@ public record LocalSettings(Path root, Path home, int kafkaPort, int controllerP
     /** The defaults of the local run: well-known ports, data under {@code .switchboard/} of the repository. */
     public static LocalSettings defaults(Path root) {
         return new LocalSettings(root, root.resolve(".switchboard"), 9092, 9093, 15432,
-                services(GATEWAY, 8081, 8082, 8083, 8084), 6, List.of("concierge"));
+                services(GATEWAY, 8081, 8082, 8083, 8084), 6,
+                List.of("concierge", "billing-agent", "tech-support"));
     }
 
     /** The five services in start order: readers of a topic start before its writers. */

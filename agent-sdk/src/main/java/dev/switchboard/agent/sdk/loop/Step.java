@@ -1,0 +1,15 @@
+package dev.switchboard.agent.sdk.loop;
+
+/**
+ * One step of an agent loop, for the audit trail.
+ *
+ * @param kind           what happened
+ * @param name           the model id for a model call, the tool name for a tool call or denial
+ * @param detail         a short description: token counts, "ok", the error, or why a call was denied
+ * @param durationMillis how long the step took
+ */
+public record Step(Kind kind, String name, String detail, long durationMillis) {
+
+    /** What happened in a step. */
+    public enum Kind { MODEL_CALL, TOOL_CALL, TOOL_DENIED }
+}

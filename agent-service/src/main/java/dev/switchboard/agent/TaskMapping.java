@@ -1,0 +1,72 @@
+package dev.switchboard.agent;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+
+import dev.switchboard.agent.sdk.Principal;
+import dev.switchboard.agent.sdk.loop.LoopResult;
+import dev.switchboard.agent.sdk.loop.TaskInput;
+import dev.switchboard.agent.sdk.model.ChatMessage;
+import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.Failure;
+import dev.switchboard.events.Handoff;
+import dev.switchboard.events.Outcome;
+import dev.switchboard.events.Role;
+import dev.switchboard.events.Step;
+import dev.switchboard.events.StepKind;
+import dev.switchboard.events.Usage;
+import dev.switchboard.schemas.Envelopes;
+
+/** Translates between the wire contracts (Avro) and the agent SDK's plain types. */
+final class TaskMapping {
+
+    private TaskMapping() {
+    }
+
+    /** The loop's input: the task's text, history, granted scopes and limits (never above the agent's). */
+    static TaskInput input(AgentTask task, Duration timeout) {
+        List<ChatMessage> history = task.getHistory().stream()
+                .map(m -> m.getRole() == Role.USER ? ChatMessage.user(m.getText()) : ChatMessage.assistant(m.getText()))
+                .toList();
+        var principal = task.getEnvelope().getPrincipal();
+        return TaskInput.of(task.getTaskId(), task.getEnvelope().getSessionId(),
+                        new Principal(principal.getTenant(), principal.getUser()), task.getText())
+                .withHistory(history)
+                .withGrantedScopes(new HashSet<>(task.getGrantedScopes()))
+                .withLimits(task.getMaxIterations(), task.getMaxTokens(), timeout);
+    }
+
+    static AgentResult result(AgentTask task, LoopResult loop) {
+        AgentResult.Builder result = base(task, new Usage(loop.usage().inputTokens(), loop.usage().outputTokens(),
+                loop.usage().iterations()), loop.model())
+                .setOutcome(Outcome.valueOf(loop.outcome().name()))
+                .setReply(loop.reply())
+                .setEscalation(loop.escalation())
+                .setSteps(loop.steps().stream().map(s -> new Step(StepKind.valueOf(s.kind().name()), s.name(),
+                        s.detail(), s.durationMillis())).toList());
+        if (loop.handoff() != null) {
+            result.setHandoff(new Handoff(loop.handoff().target(), loop.handoff().reason(), loop.handoff().context()));
+        }
+        if (loop.failure() != null) {
+            result.setFailure(new Failure(loop.failure().code(), loop.failure().message()));
+        }
+        return result.build();
+    }
+
+    /** A failure decided before any loop ran (an agent this instance does not host). */
+    static AgentResult failure(AgentTask task, String code, String message) {
+        return base(task, new Usage(0L, 0L, 0), null).setOutcome(Outcome.FAILURE)
+                .setFailure(new Failure(code, message)).setSteps(List.of()).build();
+    }
+
+    private static AgentResult.Builder base(AgentTask task, Usage usage, String model) {
+        return AgentResult.newBuilder()
+                .setEnvelope(Envelopes.derive(task.getEnvelope(), "result"))
+                .setTaskId(task.getTaskId())
+                .setAgent(task.getAgent())
+                .setUsage(usage)
+                .setModel(model);
+    }
+}
