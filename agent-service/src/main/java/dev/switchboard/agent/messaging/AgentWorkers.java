@@ -23,6 +23,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import dev.switchboard.agent.AgentRunner;
 import dev.switchboard.agent.config.AgentServiceConfig;
 import dev.switchboard.agent.model.OfflineModel;
+import dev.switchboard.agent.model.providers.ModelRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -40,19 +41,23 @@ public class AgentWorkers {
     }
 
     private final AgentServiceConfig config;
+    private final ModelRegistry models;
     private final String bootstrapServers;
     private final List<AgentWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private ExecutorService sessions;
 
-    AgentWorkers(AgentServiceConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    AgentWorkers(AgentServiceConfig config, ModelRegistry models,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.config = config;
+        this.models = models;
         this.bootstrapServers = bootstrapServers;
     }
 
     void start(@Observes StartupEvent startup) {
+        // Each agent runs on the model its @Agent names; the offline model when none is configured for it.
         AgentRunner runner = new AgentRunner(config.agents(), AgentRunner.discoverAgents(),
-                definition -> new OfflineModel(definition.id()));
+                definition -> models.model(definition.model()).orElseGet(() -> new OfflineModel(definition.id())));
         sessions = Executors.newFixedThreadPool(Math.max(1, config.concurrency() * config.agents().size()));
         for (String agent : config.agents()) {
             AgentWorker worker = new AgentWorker(agent, consumer(agent), producer(agent), runner::run, sessions,

@@ -1,0 +1,104 @@
+package dev.switchboard.agent.model.providers;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import dev.switchboard.agent.sdk.model.ModelException;
+import dev.switchboard.agent.sdk.model.ModelResponse;
+import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
+import io.smallrye.faulttolerance.api.TypedGuard;
+
+/**
+ * Retry, circuit breaker and timeout around one model's calls, built with SmallRye Fault Tolerance's
+ * programmatic API so that each configured model gets its own guard (and its own circuit).
+ *
+ * <p>SmallRye applies the strategies as retry, then circuit breaker, then timeout: every attempt is timed
+ * and counted by the circuit, and a call refused by an open circuit is not retried but fails at once.
+ * Only failures a later attempt may cure (rate limits, server errors, timeouts, broken connections) are
+ * retried or count against the circuit; a rejected request fails at once and leaves the circuit closed.
+ */
+final class ModelGuard {
+
+    private final String modelId;
+    private final TypedGuard<ModelResponse> guard;
+
+    ModelGuard(String provider, ModelSettings settings) {
+        this.modelId = provider + " model " + settings.model();
+        Predicate<Throwable> transientFailure = ModelGuard::isTransient;
+        long initial = settings.initialBackoff().toMillis();
+        long max = Math.max(initial, settings.maxBackoff().toMillis());
+        this.guard = TypedGuard.create(ModelResponse.class)
+                .withDescription(modelId)
+                .withRetry()
+                    .maxRetries(settings.maxRetries())
+                    .delay(initial, ChronoUnit.MILLIS)
+                    .jitter(0, ChronoUnit.MILLIS)
+                    // Retries are bounded by their count; the duration limit only has to exceed the waits.
+                    .maxDuration(Duration.ofDays(1).toMillis(), ChronoUnit.MILLIS)
+                    .whenException(transientFailure)
+                    .withCustomBackoff().strategy(() -> new RetryAfterBackoff(max)).done()
+                    .done()
+                .withCircuitBreaker()
+                    .requestVolumeThreshold(settings.circuitBreakerFailures())
+                    .failureRatio(1.0)
+                    .delay(settings.circuitBreakerDelay().toMillis(), ChronoUnit.MILLIS)
+                    .successThreshold(1)
+                    .when(transientFailure)
+                    .done()
+                .withTimeout()
+                    .duration(settings.timeout().toMillis(), ChronoUnit.MILLIS)
+                    .done()
+                .build();
+    }
+
+    ModelResponse call(Callable<ModelResponse> attempt) {
+        try {
+            return guard.call(attempt);
+        } catch (ModelException e) {
+            throw e;
+        } catch (CircuitBreakerOpenException e) {
+            throw new ModelException(modelId + " is failing: circuit open, not calling it for now", true, e);
+        } catch (TimeoutException e) {
+            throw new ModelException(modelId + " timed out", true, e);
+        } catch (RuntimeException e) {
+            throw new ModelException(modelId + " call failed: " + e, false, e);
+        } catch (Exception e) {
+            throw new ModelException(modelId + " call failed: " + e, true, e);
+        }
+    }
+
+    private static boolean isTransient(Throwable failure) {
+        return failure instanceof ModelException model ? model.retryable() : failure instanceof TimeoutException;
+    }
+
+    /** Doubles the delay on each retry, but waits as long as the provider asked when it sent Retry-After. */
+    private static final class RetryAfterBackoff implements CustomBackoffStrategy {
+
+        private final long maxMillis;
+        private long nextMillis;
+
+        RetryAfterBackoff(long maxMillis) {
+            this.maxMillis = maxMillis;
+        }
+
+        @Override
+        public void init(long initialDelayInMillis) {
+            nextMillis = initialDelayInMillis;
+        }
+
+        @Override
+        public long nextDelayInMillis(Throwable cause) {
+            long backoff = nextMillis;
+            nextMillis = Math.min(maxMillis, nextMillis * 2);
+            if (cause instanceof ProviderException provider && provider.retryAfter().isPresent()) {
+                return Math.min(maxMillis, provider.retryAfter().get().toMillis());
+            }
+            return Math.min(maxMillis, backoff);
+        }
+    }
+}
