@@ -2,6 +2,7 @@ package dev.switchboard.agent.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -24,6 +25,12 @@ public interface AgentServiceConfig {
      */
     @WithDefault("${HOSTNAME:local}")
     String instanceId();
+
+    /**
+     * Per-agent choice of model, overriding the name in the agent's {@code @Agent(model = ...)}:
+     * {@code switchboard.agent-service.models."billing-agent"=claude}. Names refer to {@code switchboard.models.<name>}.
+     */
+    Map<String, String> models();
 
     /** How long a poll waits for tasks. */
     @WithDefault("200ms")

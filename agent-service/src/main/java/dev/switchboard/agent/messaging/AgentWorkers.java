@@ -55,9 +55,11 @@ public class AgentWorkers {
     }
 
     void start(@Observes StartupEvent startup) {
-        // Each agent runs on the model its @Agent names; the offline model when none is configured for it.
-        AgentRunner runner = new AgentRunner(config.agents(), AgentRunner.discoverAgents(),
-                definition -> models.model(definition.model()).orElseGet(() -> new OfflineModel(definition.id())));
+        // Each agent runs on the model configured for it, else the one its @Agent names; offline when that
+        // name has no model configured.
+        AgentRunner runner = new AgentRunner(config.agents(), AgentRunner.discoverAgents(), definition -> models
+                .model(config.models().getOrDefault(definition.id(), definition.model()))
+                .orElseGet(() -> new OfflineModel(definition.id())));
         sessions = Executors.newFixedThreadPool(Math.max(1, config.concurrency() * config.agents().size()));
         for (String agent : config.agents()) {
             AgentWorker worker = new AgentWorker(agent, consumer(agent), producer(agent), runner::run, sessions,

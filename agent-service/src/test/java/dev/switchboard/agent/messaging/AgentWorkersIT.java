@@ -30,14 +30,14 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
-class AgentWorkersIT {
+public class AgentWorkersIT {
 
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
-    static AgentTask taskFor(String session, String text) {
+    public static AgentTask taskFor(String session, String text) {
         AgentTask template = AgentRunnerTest.task("concierge", text, 3, 1000);
         Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setTenant("acme").setSessionId(session).setTurnId("t1")
