@@ -1,6 +1,5 @@
 package dev.switchboard.agent.model.providers;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.agent.sdk.model.ChatMessage;
-import dev.switchboard.agent.sdk.model.ChatModel;
 import dev.switchboard.agent.sdk.model.ModelException;
 import dev.switchboard.agent.sdk.model.ModelRequest;
 import dev.switchboard.agent.sdk.model.ModelResponse;
@@ -21,7 +19,7 @@ import dev.switchboard.agent.sdk.model.ToolCall;
 import dev.switchboard.agent.sdk.model.ToolSpec;
 
 /** A model behind Anthropic's Messages API ({@code POST {base-url}/v1/messages}). */
-public final class AnthropicChatModel implements ChatModel {
+public final class AnthropicChatModel extends HttpChatModel {
 
     /** Anthropic's public endpoint. */
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -29,36 +27,26 @@ public final class AnthropicChatModel implements ChatModel {
     /** The API version this adapter's wire format follows. */
     public static final String API_VERSION = "2023-06-01";
 
-    private final ModelSettings settings;
-    private final URI endpoint;
-    private final Map<String, String> headers;
-    private final ProviderHttp http;
-    private final ModelGuard guard;
-
     public AnthropicChatModel(ModelSettings settings) {
-        this.settings = settings;
-        this.endpoint = settings.baseUrl().resolve(settings.baseUrl().getPath() + "/v1/messages");
+        super(settings, settings.baseUrl().resolve(settings.baseUrl().getPath() + "/v1/messages"),
+                headers(settings), "anthropic");
+    }
+
+    private static Map<String, String> headers(ModelSettings settings) {
         Map<String, String> headers = new HashMap<>();
         headers.put("anthropic-version", API_VERSION);
         if (settings.apiKey() != null) {
             headers.put("x-api-key", settings.apiKey());
         }
-        this.headers = Map.copyOf(headers);
-        this.http = new ProviderHttp("anthropic", settings.timeout());
-        this.guard = new ModelGuard("anthropic", settings);
+        return headers;
     }
 
     @Override
-    public String id() {
-        return settings.model();
+    ModelResponse responseOf(JsonNode body) {
+        return parse(body);
     }
 
     @Override
-    public ModelResponse chat(ModelRequest request) {
-        JsonNode body = requestBody(request);
-        return guard.call(() -> parse(http.post(endpoint, headers, body)));
-    }
-
     JsonNode requestBody(ModelRequest request) {
         ObjectNode body = ProviderHttp.JSON.createObjectNode();
         body.put("model", settings.model());

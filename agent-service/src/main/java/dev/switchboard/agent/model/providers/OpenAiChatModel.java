@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.agent.sdk.model.ChatMessage;
-import dev.switchboard.agent.sdk.model.ChatModel;
 import dev.switchboard.agent.sdk.model.ModelException;
 import dev.switchboard.agent.sdk.model.ModelRequest;
 import dev.switchboard.agent.sdk.model.ModelResponse;
@@ -24,17 +23,12 @@ import dev.switchboard.agent.sdk.model.ToolSpec;
  * A model behind the OpenAI chat completions API ({@code POST {base-url}/chat/completions}): OpenAI itself,
  * Azure OpenAI deployments, vLLM, Ollama and other compatible servers.
  */
-public final class OpenAiChatModel implements ChatModel {
+public final class OpenAiChatModel extends HttpChatModel {
 
     /** OpenAI's public endpoint. */
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
-    private final ModelSettings settings;
-    private final URI endpoint;
-    private final Map<String, String> headers;
     private final String maxTokensField;
-    private final ProviderHttp http;
-    private final ModelGuard guard;
 
     /** A model on OpenAI or a compatible server, limited with {@code max_tokens}. */
     public OpenAiChatModel(ModelSettings settings) {
@@ -55,12 +49,8 @@ public final class OpenAiChatModel implements ChatModel {
 
     private OpenAiChatModel(ModelSettings settings, URI endpoint, Map<String, String> headers, String maxTokensField,
             String provider) {
-        this.settings = settings;
-        this.endpoint = endpoint;
-        this.headers = headers;
+        super(settings, endpoint, headers, provider);
         this.maxTokensField = maxTokensField;
-        this.http = new ProviderHttp(provider, settings.timeout());
-        this.guard = new ModelGuard(provider, settings);
     }
 
     /**
@@ -77,16 +67,11 @@ public final class OpenAiChatModel implements ChatModel {
     }
 
     @Override
-    public String id() {
-        return settings.model();
+    ModelResponse responseOf(JsonNode body) {
+        return parse(body);
     }
 
     @Override
-    public ModelResponse chat(ModelRequest request) {
-        JsonNode body = requestBody(request);
-        return guard.call(() -> parse(http.post(endpoint, headers, body)));
-    }
-
     JsonNode requestBody(ModelRequest request) {
         ObjectNode body = ProviderHttp.JSON.createObjectNode();
         body.put("model", settings.model());
