@@ -44,6 +44,11 @@ public final class AgentRunner {
         return AgentCatalog.discover(AgentRunner.class.getClassLoader(), Set.of());
     }
 
+    /** The definitions of the hosted agents. */
+    public List<AgentDefinition> definitions() {
+        return hosted.values().stream().map(Hosted::definition).toList();
+    }
+
     public AgentResult run(AgentTask task) {
         Hosted agent = hosted.get(task.getAgent());
         if (agent == null) {

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
+import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.DeliveryReport;
@@ -50,6 +51,10 @@ public final class Topics {
     public static final Topic<String, DeliveryReport> DELIVERIES =
             sessionKeyed("deliveries", DeliveryReport.class, Topic.Cleanup.DELETE);
 
+    /** What each agent declares, published by the agent-service instances that host it; key = agent id. */
+    public static final Topic<String, AgentDescriptor> AGENTS_CATALOG = new Topic<>("agents.catalog", Serdes.String(),
+            new AvroSerde<>(AgentDescriptor.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
+
     /**
      * Records no consumer could process, as they were read, with the reason in headers
      * ({@code dead-letter-reason}, {@code dead-letter-topic}, ...). Written by any service.
@@ -60,7 +65,7 @@ public final class Topics {
     /** Every fixed topic; agent task topics come from {@link #agentTasks(String)}. */
     public static final List<Topic<String, ?>> FIXED = List.of(
             TURNS_RAW, TURNS_CLEARED, TURNS_REJECTED, AGENT_RESULTS_RAW, AGENT_RESULTS_CLEARED,
-            REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, DEAD_LETTERS);
+            REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, AGENTS_CATALOG, DEAD_LETTERS);
 
     private Topics() {
     }

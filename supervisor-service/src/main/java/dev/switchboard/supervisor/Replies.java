@@ -26,7 +26,8 @@ public final class Replies {
                 text = "I have passed your request to a human colleague, who will get back to you.";
             }
             case HANDOFF -> {
-                // Following handoffs (attenuated scopes, one more link in the chain) is not built yet.
+                // Reached only when the turn's task is no longer known (a late or replayed result):
+                // handoffs of turns in progress are followed by Delegation.
                 kind = ReplyKind.FAILURE;
                 text = "Sorry, I could not route your request to the right specialist. Please try again later.";
             }

@@ -30,7 +30,8 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Starts one {@link AgentWorker} per hosted agent: each reads its own task topic
  * ({@code agent.<id>.tasks}) in its own consumer group ({@code switchboard-agent-<id>}), so each agent
- * scales on its own, and writes {@code agent.results.raw} transactionally.
+ * scales on its own, and writes {@code agent.results.raw} transactionally. At start it publishes the
+ * hosted agents' declarations to {@code agents.catalog}.
  */
 @ApplicationScoped
 public class AgentWorkers {
@@ -60,6 +61,7 @@ public class AgentWorkers {
         AgentRunner runner = new AgentRunner(config.agents(), AgentRunner.discoverAgents(), definition -> models
                 .model(config.models().getOrDefault(definition.id(), definition.model()))
                 .orElseGet(() -> new OfflineModel(definition.id())));
+        AgentCatalogPublisher.publish(bootstrapServers, runner.definitions());
         sessions = Executors.newFixedThreadPool(Math.max(1, config.concurrency() * config.agents().size()));
         for (String agent : config.agents()) {
             AgentWorker worker = new AgentWorker(agent, consumer(agent), producer(agent), runner::run, sessions,

@@ -66,6 +66,16 @@ public class AgentWorkersIT {
     }
 
     @Test
+    void publishesWhatTheHostedAgentDeclaresToTheCatalog() {
+        try (var catalog = TopicReader.fromBeginning(bootstrap, Topics.AGENTS_CATALOG)) {
+            var concierge = catalog.first("concierge", WAIT).value();
+            assertThat(concierge.getScopes()).containsExactly("chat");
+            assertThat(concierge.getHandoffs()).extracting(h -> h.getTo()).containsExactlyInAnyOrder("billing-agent", "tech-support");
+            assertThat(concierge.getMaxIterations()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void theTasksOfOneSessionAreAnsweredInOrder() {
         String session = UUID.randomUUID().toString();
         for (int i = 0; i < 5; i++) {

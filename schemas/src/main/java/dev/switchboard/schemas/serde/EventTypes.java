@@ -9,6 +9,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificRecord;
 
+import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.DeliveryReport;
@@ -23,7 +24,7 @@ public final class EventTypes {
     /** Every record type that is the value of some topic. */
     public static final List<Class<? extends SpecificRecord>> ALL = List.of(
             TurnReceived.class, TurnRejected.class, AgentTask.class, AgentResult.class,
-            ReplyOutbound.class, SessionState.class, DeliveryReport.class);
+            ReplyOutbound.class, SessionState.class, DeliveryReport.class, AgentDescriptor.class);
 
     private static final Map<Long, Class<? extends SpecificRecord>> BY_FINGERPRINT = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(type -> fingerprint(schemaOf(type)), Function.identity()));

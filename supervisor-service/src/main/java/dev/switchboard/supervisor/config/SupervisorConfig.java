@@ -25,6 +25,10 @@ public interface SupervisorConfig {
     @WithDefault("16000")
     long maxTokens();
 
+    /** Agents a turn may pass through: the first agent plus handoffs. */
+    @WithDefault("4")
+    int maxHops();
+
     /** Messages of recent history passed to the agent. */
     @WithDefault("10")
     int historyMessages();

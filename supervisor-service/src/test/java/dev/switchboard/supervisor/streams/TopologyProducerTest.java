@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.ChatMessage;
@@ -39,6 +40,7 @@ class TopologyProducerTest {
     static final SupervisorConfig CONFIG = new SupervisorConfig() {
         public String defaultAgent() { return "concierge"; }
         public List<String> defaultScopes() { return List.of("chat"); }
+        public int maxHops() { return 3; }
         public int maxIterations() { return 5; }
         public long maxTokens() { return 1000; }
         public int historyMessages() { return 2; }
@@ -50,6 +52,7 @@ class TopologyProducerTest {
     TestInputTopic<String, AgentResult> results;
     TestInputTopic<String, SessionState> sessions;
     TestOutputTopic<String, AgentTask> tasks;
+    TestInputTopic<String, AgentDescriptor> catalog;
     TestOutputTopic<String, ReplyOutbound> replies;
 
     @BeforeEach
@@ -62,6 +65,7 @@ class TopologyProducerTest {
         rejections = input(Topics.TURNS_REJECTED);
         results = input(Topics.AGENT_RESULTS_CLEARED);
         sessions = input(Topics.SESSIONS_STATE);
+        catalog = input(Topics.AGENTS_CATALOG);
         Topic<String, AgentTask> concierge = Topics.agentTasks("concierge");
         tasks = driver.createOutputTopic(concierge.name(), concierge.keySerde().deserializer(),
                 concierge.valueSerde().deserializer());

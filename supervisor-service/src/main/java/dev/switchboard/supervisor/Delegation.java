@@ -1,0 +1,115 @@
+package dev.switchboard.supervisor;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+import dev.switchboard.events.AgentDescriptor;
+import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.ChatMessage;
+import dev.switchboard.events.DelegationLink;
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.HandoffTarget;
+import dev.switchboard.events.ReplyKind;
+import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.Role;
+import dev.switchboard.schemas.Envelopes;
+import dev.switchboard.supervisor.config.SupervisorConfig;
+
+/**
+ * Follows a handoff: the next task of a turn goes to the target agent with the same principal, the
+ * scopes narrowed to what the delegator held and the target declares, the context passed on, and one more
+ * link in the chain. The supervisor is the authority here, since agent code is not trusted: a handoff to
+ * an agent the delegator does not declare, to an unknown agent, across tenants or beyond the hop limit
+ * is refused and the user is told.
+ */
+public final class Delegation {
+
+    /** What a handoff leads to: the next task, or a reply that ends the turn. */
+    public record Next(AgentTask task, ReplyOutbound reply) {
+    }
+
+    private final SupervisorConfig config;
+
+    public Delegation(SupervisorConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * @param current the task that produced the handoff (the turn's current task)
+     * @param result  the HANDOFF result
+     * @param agents  the agent catalog
+     */
+    public Next follow(AgentTask current, AgentResult result, Function<String, AgentDescriptor> agents) {
+        String target = result.getHandoff().getTarget();
+        AgentDescriptor delegator = agents.apply(result.getAgent());
+        AgentDescriptor next = agents.apply(target);
+        if (!sameIdentity(current.getEnvelope(), result.getEnvelope())) {
+            return refuse(result, "handoff_cross_tenant", "Sorry, I could not hand your request over.");
+        }
+        if (delegator == null || delegator.getHandoffs().stream().map(HandoffTarget::getTo).noneMatch(target::equals)) {
+            return refuse(result, "handoff_undeclared", "Sorry, I could not hand your request over to the right specialist.");
+        }
+        if (next == null) {
+            return refuse(result, "handoff_unknown_agent", "Sorry, the specialist for your request is not available.");
+        }
+        int hop = current.getHop() + 1;
+        if (hop >= config.maxHops()) {
+            return new Next(null, reply(result, ReplyKind.LIMIT,
+                    "Sorry, your request was passed on too many times. Please start again with a more specific question."));
+        }
+        List<String> scopes = narrowed(current, next);
+        List<DelegationLink> chain = new ArrayList<>(current.getEnvelope().getDelegationChain());
+        chain.add(DelegationLink.newBuilder().setAgent(target).setScopes(scopes)
+                .setReason(result.getHandoff().getReason()).setAt(Instant.now()).build());
+        Envelope envelope = Envelopes.derive(current.getEnvelope(), "task/" + target + "/" + hop, chain);
+        List<ChatMessage> history = new ArrayList<>(current.getHistory());
+        history.add(ChatMessage.newBuilder().setRole(Role.SYSTEM).setAgent(result.getAgent())
+                .setTurnId(envelope.getTurnId()).setAt(Instant.now())
+                .setText("Handed over by " + result.getAgent() + ": " + result.getHandoff().getReason()
+                        + (result.getHandoff().getContext() == null ? "" : ". Context: " + result.getHandoff().getContext()))
+                .build());
+        AgentTask task = AgentTask.newBuilder()
+                .setEnvelope(envelope)
+                .setTaskId(envelope.getEventId())
+                .setAgent(target)
+                .setText(current.getText())
+                .setHistory(history)
+                .setGrantedScopes(scopes)
+                .setMaxIterations(Math.min(config.maxIterations(), next.getMaxIterations()))
+                .setMaxTokens(Math.min(config.maxTokens(), next.getMaxTokens()))
+                .setHop(hop)
+                .build();
+        return new Next(task, null);
+    }
+
+    /** What the delegator held, intersected with what the target declares: never wider along a chain. */
+    static List<String> narrowed(AgentTask current, AgentDescriptor target) {
+        Set<String> held = new LinkedHashSet<>(current.getGrantedScopes());
+        held.retainAll(target.getScopes());
+        return List.copyOf(held);
+    }
+
+    private static boolean sameIdentity(Envelope task, Envelope result) {
+        return task.getTenant().equals(result.getTenant())
+                && task.getPrincipal().getTenant().equals(result.getPrincipal().getTenant())
+                && task.getPrincipal().getUser().equals(result.getPrincipal().getUser());
+    }
+
+    private static Next refuse(AgentResult result, String code, String text) {
+        return new Next(null, reply(result, ReplyKind.FAILURE, text + " (" + code + ")"));
+    }
+
+    private static ReplyOutbound reply(AgentResult result, ReplyKind kind, String text) {
+        return ReplyOutbound.newBuilder()
+                .setEnvelope(Envelopes.derive(result.getEnvelope(), "reply"))
+                .setKind(kind)
+                .setText(text)
+                .setAgent(result.getAgent())
+                .build();
+    }
+}

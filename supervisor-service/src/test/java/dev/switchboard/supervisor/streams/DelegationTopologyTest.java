@@ -1,0 +1,190 @@
+package dev.switchboard.supervisor.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.events.AgentDescriptor;
+import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.DelegationLink;
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.Handoff;
+import dev.switchboard.events.HandoffTarget;
+import dev.switchboard.events.Outcome;
+import dev.switchboard.events.Principal;
+import dev.switchboard.events.ReplyKind;
+import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.TurnReceived;
+import dev.switchboard.events.Usage;
+import dev.switchboard.schemas.Topic;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.supervisor.config.SupervisorConfig;
+
+/** Handoffs through the real topology: chains, narrowing scopes, refusals and the hop limit. */
+class DelegationTopologyTest {
+
+    static final SupervisorConfig CONFIG = new SupervisorConfig() {
+        public String defaultAgent() { return "triage"; }
+        public List<String> defaultScopes() { return List.of("chat", "billing:read", "support:read"); }
+        public int maxHops() { return 4; }
+        public int maxIterations() { return 8; }
+        public long maxTokens() { return 16000; }
+        public int historyMessages() { return 10; }
+    };
+
+    TopologyTestDriver driver;
+    TestInputTopic<String, TurnReceived> turns;
+    TestInputTopic<String, AgentResult> results;
+    TestOutputTopic<String, ReplyOutbound> replies;
+    KeyValueStore<String, AgentTask> inProgress;
+
+    @BeforeEach
+    void start() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "delegation-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(new TopologyProducer().topology(CONFIG), props);
+        turns = input(Topics.TURNS_CLEARED);
+        results = input(Topics.AGENT_RESULTS_CLEARED);
+        replies = driver.createOutputTopic(Topics.REPLIES_OUTBOUND.name(),
+                Topics.REPLIES_OUTBOUND.keySerde().deserializer(), Topics.REPLIES_OUTBOUND.valueSerde().deserializer());
+        TestInputTopic<String, AgentDescriptor> catalog = input(Topics.AGENTS_CATALOG);
+        catalog.pipeInput("triage", agent("triage", List.of("chat", "billing:read", "support:read"), "support"));
+        catalog.pipeInput("support", agent("support", List.of("support:read", "billing:read"), "billing"));
+        catalog.pipeInput("billing", agent("billing", List.of("billing:read", "billing:refund"), "triage"));
+        inProgress = driver.getKeyValueStore(TopologyProducer.TURNS_STORE);
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    private TestOutputTopic<String, AgentTask> tasksOf(String agent) {
+        Topic<String, AgentTask> topic = Topics.agentTasks(agent);
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    }
+
+    static AgentDescriptor agent(String id, List<String> scopes, String handsOffTo) {
+        return AgentDescriptor.newBuilder().setId(id).setDescription(id).setScopes(scopes)
+                .setHandoffs(List.of(new HandoffTarget(handsOffTo, "when needed")))
+                .setMaxIterations(6).setMaxTokens(8000).setTimeoutSeconds(30).setPublishedAt(Instant.now()).build();
+    }
+
+    static Envelope envelope(String user) {
+        return Envelope.newBuilder().setEventId("turn-ev").setTenant("acme").setSessionId("s1").setTurnId("t1")
+                .setPrincipal(new Principal("acme", user)).setChannel("webchat")
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
+    }
+
+    /** The result of a task: a handoff to {@code target}, from the task's own envelope. */
+    static AgentResult handoff(AgentTask task, String target) {
+        return AgentResult.newBuilder().setEnvelope(task.getEnvelope()).setTaskId(task.getTaskId())
+                .setAgent(task.getAgent()).setOutcome(Outcome.HANDOFF)
+                .setHandoff(new Handoff(target, "needs " + target, "order A-1"))
+                .setUsage(new Usage(1L, 1L, 1)).build();
+    }
+
+    AgentTask firstTask() {
+        turns.pipeInput("s1", new TurnReceived(envelope("alice"), null, "my invoice is wrong and the app crashes"));
+        return tasksOf("triage").readValue();
+    }
+
+    @Test
+    void aHandoffBecomesTheTargetsTaskWithTheSamePrincipalNarrowedScopesAndOneMoreLink() {
+        AgentTask triage = firstTask();
+        results.pipeInput("s1", handoff(triage, "support"));
+
+        AgentTask support = tasksOf("support").readValue();
+        assertThat(support.getAgent()).isEqualTo("support");
+        assertThat(support.getText()).isEqualTo("my invoice is wrong and the app crashes");
+        assertThat(support.getEnvelope().getPrincipal()).isEqualTo(triage.getEnvelope().getPrincipal());
+        assertThat(support.getGrantedScopes()).containsExactly("billing:read", "support:read");
+        assertThat(support.getHop()).isEqualTo(1);
+        assertThat(support.getEnvelope().getDelegationChain()).extracting(DelegationLink::getAgent)
+                .containsExactly("triage", "support");
+        assertThat(support.getHistory()).last().satisfies(m -> assertThat(m.getText()).contains("order A-1"));
+        assertThat(inProgress.get("t1").getTaskId()).isEqualTo(support.getTaskId());
+        assertThat(replies.isEmpty()).isTrue();
+    }
+
+    @Test
+    void scopesNeverWidenAcrossThreeHops() {
+        AgentTask task = firstTask();
+        List<List<String>> granted = new ArrayList<>(List.of(task.getGrantedScopes()));
+        for (String next : List.of("support", "billing", "triage")) {
+            results.pipeInput("s1", handoff(task, next));
+            task = tasksOf(next).readValue();
+            granted.add(task.getGrantedScopes());
+        }
+        for (int i = 1; i < granted.size(); i++) {
+            assertThat(granted.get(i)).isSubsetOf(granted.get(i - 1));
+        }
+        assertThat(granted).noneSatisfy(scopes -> assertThat(scopes).contains("billing:refund"));
+        assertThat(task.getEnvelope().getDelegationChain()).hasSize(4);
+        assertThat(task.getEnvelope().getPrincipal().getUser()).isEqualTo("alice");
+    }
+
+    @Test
+    void aHandoffTheDelegatorDoesNotDeclareIsRefused() {
+        AgentTask triage = firstTask();
+        results.pipeInput("s1", handoff(triage, "billing"));
+        ReplyOutbound reply = replies.readValue();
+        assertThat(reply.getKind()).isEqualTo(ReplyKind.FAILURE);
+        assertThat(reply.getText()).contains("handoff_undeclared");
+        assertThat(tasksOf("billing").isEmpty()).isTrue();
+        assertThat(inProgress.get("t1")).isNull();
+    }
+
+    @Test
+    void aHandoffThatChangesTheUserIsRefused() {
+        AgentTask triage = firstTask();
+        AgentResult forged = handoff(triage, "support");
+        forged.setEnvelope(envelope("mallory"));
+        results.pipeInput("s1", forged);
+        assertThat(replies.readValue().getText()).contains("handoff_cross_tenant");
+        assertThat(tasksOf("support").isEmpty()).isTrue();
+    }
+
+    @Test
+    void theHopLimitEndsTheTurnExactlyAtTheLimit() {
+        AgentTask task = firstTask();
+        for (String next : List.of("support", "billing", "triage")) {
+            results.pipeInput("s1", handoff(task, next));
+            task = tasksOf(next).readValue();
+        }
+        assertThat(task.getHop()).isEqualTo(3);
+        results.pipeInput("s1", handoff(task, "support"));
+        assertThat(tasksOf("support").isEmpty()).isTrue();
+        assertThat(replies.readValue().getKind()).isEqualTo(ReplyKind.LIMIT);
+        assertThat(inProgress.get("t1")).isNull();
+    }
+
+    @Test
+    void aReplyEndsTheTurnAndForgetsItsTask() {
+        AgentTask triage = firstTask();
+        assertThat(inProgress.get("t1")).isNotNull();
+        results.pipeInput("s1", AgentResult.newBuilder().setEnvelope(triage.getEnvelope()).setTaskId(triage.getTaskId())
+                .setAgent("triage").setOutcome(Outcome.REPLY).setReply("done").setUsage(new Usage(1L, 1L, 1)).build());
+        assertThat(replies.readValue().getText()).isEqualTo("done");
+        assertThat(inProgress.get("t1")).isNull();
+    }
+}
