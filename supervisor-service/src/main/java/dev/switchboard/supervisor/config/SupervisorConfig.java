@@ -1,6 +1,8 @@
 package dev.switchboard.supervisor.config;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -28,6 +30,27 @@ public interface SupervisorConfig {
     /** Agents a turn may pass through: the first agent plus handoffs. */
     @WithDefault("4")
     int maxHops();
+
+    /** Routing rules per tenant id, tried in order after the session's active agent. */
+    Map<String, TenantRouting> tenants();
+
+    /** How one tenant's turns are routed. */
+    interface TenantRouting {
+        /** Ordered: the first rule that matches picks the agent. */
+        List<RoutingRule> rules();
+    }
+
+    /** A declarative routing rule: a pattern of the (cleared) text and, optionally, a channel. */
+    interface RoutingRule {
+        /** A regular expression searched in the text, case-insensitive. */
+        String pattern();
+
+        /** Only turns from this channel match (any channel when absent). */
+        Optional<String> channel();
+
+        /** The agent the rule routes to. */
+        String agent();
+    }
 
     /** Messages of recent history passed to the agent. */
     @WithDefault("10")

@@ -27,6 +27,7 @@ import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.Outcome;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SessionState;
+import dev.switchboard.events.TurnReceived;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.Delegation;
@@ -79,8 +80,8 @@ public class TopologyProducer {
         Produced<String, AgentTask> tasks = Produced.with(taskTopics.keySerde(), taskTopics.valueSerde());
 
         builder.stream(Topics.TURNS_CLEARED.name(), consumed(Topics.TURNS_CLEARED))
-                .leftJoin(sessions, routing::taskFor)
-                .process(() -> new RememberTask(), TURNS_STORE)
+                .leftJoin(sessions, TurnInSession::new)
+                .process(() -> new RouteTurn(routing), TURNS_STORE)
                 .to((sessionId, task, context) -> Topics.agentTasks(task.getAgent()).name(), tasks);
 
         KStream<String, SpecificRecord> next = builder
@@ -101,22 +102,39 @@ public class TopologyProducer {
         return builder.build();
     }
 
-    /** Keeps a dispatched task as its turn's current task. */
-    static final class RememberTask implements Processor<String, AgentTask, String, AgentTask> {
+    /** A cleared turn with its session's memory (null for a new session); never serialized. */
+    record TurnInSession(TurnReceived turn, SessionState session) {
+    }
+
+    /** Routes a turn to its first agent and keeps the task as the turn's current task. */
+    static final class RouteTurn implements Processor<String, TurnInSession, String, AgentTask> {
+        private final Routing routing;
         private ProcessorContext<String, AgentTask> context;
         private KeyValueStore<String, AgentTask> turns;
+        private TimestampedKeyValueStore<String, AgentDescriptor> agents;
+
+        RouteTurn(Routing routing) {
+            this.routing = routing;
+        }
 
         @Override
         public void init(ProcessorContext<String, AgentTask> context) {
             this.context = context;
             this.turns = context.getStateStore(TURNS_STORE);
+            this.agents = context.getStateStore(AGENTS_STORE);
         }
 
         @Override
-        public void process(Record<String, AgentTask> record) {
-            turns.put(record.value().getEnvelope().getTurnId(), record.value());
-            context.forward(record);
+        public void process(Record<String, TurnInSession> record) {
+            AgentTask task = routing.taskFor(record.value().turn(), record.value().session(), id -> descriptor(agents, id));
+            turns.put(task.getEnvelope().getTurnId(), task);
+            context.forward(record.withValue(task));
         }
+    }
+
+    static AgentDescriptor descriptor(TimestampedKeyValueStore<String, AgentDescriptor> agents, String id) {
+        ValueAndTimestamp<AgentDescriptor> descriptor = agents.get(id);
+        return descriptor == null ? null : descriptor.value();
     }
 
     /**
@@ -146,10 +164,7 @@ public class TopologyProducer {
             String turnId = result.getEnvelope().getTurnId();
             AgentTask current = turns.get(turnId);
             if (result.getOutcome() == Outcome.HANDOFF && current != null) {
-                Delegation.Next next = delegation.follow(current, result, id -> {
-                    ValueAndTimestamp<AgentDescriptor> descriptor = agents.get(id);
-                    return descriptor == null ? null : descriptor.value();
-                });
+                Delegation.Next next = delegation.follow(current, result, id -> descriptor(agents, id));
                 if (next.task() != null) {
                     turns.put(turnId, next.task());
                     context.forward(record.withValue(next.task()));

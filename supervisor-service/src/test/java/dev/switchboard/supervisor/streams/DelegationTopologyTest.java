@@ -35,7 +35,7 @@ import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 
 /** Handoffs through the real topology: chains, narrowing scopes, refusals and the hop limit. */
-class DelegationTopologyTest {
+public class DelegationTopologyTest {
 
     static final SupervisorConfig CONFIG = new SupervisorConfig() {
         public String defaultAgent() { return "triage"; }
@@ -44,6 +44,7 @@ class DelegationTopologyTest {
         public int maxIterations() { return 8; }
         public long maxTokens() { return 16000; }
         public int historyMessages() { return 10; }
+        public java.util.Map<String, TenantRouting> tenants() { return java.util.Map.of(); }
     };
 
     TopologyTestDriver driver;
@@ -83,7 +84,7 @@ class DelegationTopologyTest {
         return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
     }
 
-    static AgentDescriptor agent(String id, List<String> scopes, String handsOffTo) {
+    public static AgentDescriptor agent(String id, List<String> scopes, String handsOffTo) {
         return AgentDescriptor.newBuilder().setId(id).setDescription(id).setScopes(scopes)
                 .setHandoffs(List.of(new HandoffTarget(handsOffTo, "when needed")))
                 .setMaxIterations(6).setMaxTokens(8000).setTimeoutSeconds(30).setPublishedAt(Instant.now()).build();

@@ -44,6 +44,7 @@ class TopologyProducerTest {
         public int maxIterations() { return 5; }
         public long maxTokens() { return 1000; }
         public int historyMessages() { return 2; }
+        public java.util.Map<String, TenantRouting> tenants() { return java.util.Map.of(); }
     };
 
     TopologyTestDriver driver;

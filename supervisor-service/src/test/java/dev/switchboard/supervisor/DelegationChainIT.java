@@ -1,0 +1,110 @@
+package dev.switchboard.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.DelegationLink;
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.Handoff;
+import dev.switchboard.events.Outcome;
+import dev.switchboard.events.Principal;
+import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.TurnReceived;
+import dev.switchboard.events.Usage;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.supervisor.streams.DelegationTopologyTest;
+import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TopicReader;
+import dev.switchboard.testkit.TopicWriter;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * A triage → support → billing chain on a real broker, with exactly-once processing: the test plays the
+ * agents (it answers each task with a handoff) and checks the chain and the narrowed scopes on the way.
+ */
+@QuarkusTest
+@TestProfile(DelegationChainIT.WideDefaultScopes.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "agents", value = "concierge,support,billing"))
+class DelegationChainIT {
+
+    /** The first agent is granted three scopes, so that each hop visibly narrows them. */
+    public static class WideDefaultScopes implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("switchboard.supervisor.default-scopes", "chat,support:read,billing:read");
+        }
+    }
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void aTurnGoesFromTriageThroughSupportToBillingWithNarrowingScopes() {
+        TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "concierge",
+                DelegationTopologyTest.agent("concierge", List.of("chat", "billing:read", "support:read"), "support"));
+        TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "support",
+                DelegationTopologyTest.agent("support", List.of("support:read", "billing:read"), "billing"));
+        TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "billing",
+                DelegationTopologyTest.agent("billing", List.of("billing:read", "billing:refund"), "concierge"));
+
+        String session = UUID.randomUUID().toString();
+        Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("acme")
+                .setSessionId(session).setTurnId("t1").setPrincipal(new Principal("acme", "carol"))
+                .setChannel("webchat").setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
+        TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, new TurnReceived(envelope, null, "charged twice after a crash"));
+
+        AgentTask triage = next("concierge", session);
+        TopicWriter.send(bootstrap, Topics.AGENT_RESULTS_CLEARED, session, handoff(triage, "support"));
+        AgentTask support = next("support", session);
+        TopicWriter.send(bootstrap, Topics.AGENT_RESULTS_CLEARED, session, handoff(support, "billing"));
+        AgentTask billing = next("billing", session);
+
+        assertThat(billing.getEnvelope().getDelegationChain()).extracting(DelegationLink::getAgent)
+                .containsExactly("concierge", "support", "billing");
+        assertThat(billing.getEnvelope().getDelegationChain()).extracting(DelegationLink::getScopes)
+                .containsExactly(List.of("chat", "support:read", "billing:read"),
+                        List.of("support:read", "billing:read"), List.of("billing:read"));
+        assertThat(billing.getGrantedScopes()).containsExactly("billing:read");
+        assertThat(billing.getEnvelope().getPrincipal().getUser()).isEqualTo("carol");
+        assertThat(billing.getHop()).isEqualTo(2);
+        assertThat(billing.getText()).isEqualTo("charged twice after a crash");
+
+        TopicWriter.send(bootstrap, Topics.AGENT_RESULTS_CLEARED, session, AgentResult.newBuilder()
+                .setEnvelope(billing.getEnvelope()).setTaskId(billing.getTaskId()).setAgent("billing")
+                .setOutcome(Outcome.REPLY).setReply("Refund issued").setUsage(new Usage(1L, 1L, 1)).build());
+        try (var replies = TopicReader.fromBeginning(bootstrap, Topics.REPLIES_OUTBOUND)) {
+            ReplyOutbound reply = replies.first(session, WAIT).value();
+            assertThat(reply.getText()).isEqualTo("Refund issued");
+            assertThat(reply.getEnvelope().getDelegationChain()).hasSize(3);
+        }
+    }
+
+    private AgentTask next(String agent, String session) {
+        try (var tasks = TopicReader.fromBeginning(bootstrap, Topics.agentTasks(agent))) {
+            return tasks.first(session, WAIT).value();
+        }
+    }
+
+    private static AgentResult handoff(AgentTask task, String target) {
+        return AgentResult.newBuilder().setEnvelope(task.getEnvelope()).setTaskId(task.getTaskId())
+                .setAgent(task.getAgent()).setOutcome(Outcome.HANDOFF)
+                .setHandoff(new Handoff(target, "needs " + target, null)).setUsage(new Usage(1L, 1L, 1)).build();
+    }
+}
