@@ -96,6 +96,39 @@ class DelegationChainIT {
         }
     }
 
+    /**
+     * What one supervisor hop adds: from a cleared turn written to the moment its task is readable
+     * (read_committed) on the agent's topic, over sequential turns. Printed, never asserted.
+     */
+    @Test
+    void reportsTheLatencyOfOneSupervisorHop() {
+        int turns = 40;
+        List<Long> micros = new java.util.ArrayList<>();
+        try (var tasks = TopicReader.fromBeginning(bootstrap, Topics.agentTasks("concierge"));
+             var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                     java.util.Map.<String, Object>of("bootstrap.servers", bootstrap, "linger.ms", 0),
+                     Topics.TURNS_CLEARED.keySerde().serializer(), Topics.TURNS_CLEARED.valueSerde().serializer())) {
+            for (int i = 0; i < turns; i++) {
+                String session = UUID.randomUUID().toString();
+                Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("acme")
+                        .setSessionId(session).setTurnId("t" + i).setPrincipal(new Principal("acme", "dan"))
+                        .setChannel("webchat").setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
+                long start = System.nanoTime();
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.TURNS_CLEARED.name(), session,
+                        new TurnReceived(envelope, null, "hop " + i)));
+                producer.flush();
+                tasks.first(session, WAIT);
+                micros.add((System.nanoTime() - start) / 1000);
+            }
+        }
+        List<Long> sorted = micros.stream().skip(5).sorted().toList(); // the first turns warm the JIT up
+        System.out.printf("[supervisor] one hop (turns.cleared -> agent task, exactly-once, commit.interval.ms=%s) over %d turns: "
+                + "p50=%.1f ms p99=%.1f ms%n", org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getValue("kafka-streams.commit.interval.ms", String.class), sorted.size(),
+                sorted.get(sorted.size() / 2) / 1000.0, sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1000.0);
+        assertThat(sorted).hasSize(turns - 5);
+    }
+
     private AgentTask next(String agent, String session) {
         try (var tasks = TopicReader.fromBeginning(bootstrap, Topics.agentTasks(agent))) {
             return tasks.first(session, WAIT).value();
