@@ -59,7 +59,7 @@ public final class Delegation {
         }
         int hop = current.getHop() + 1;
         if (hop >= config.maxHops()) {
-            return new Next(null, reply(result, ReplyKind.LIMIT,
+            return new Next(null, Replies.of(result, ReplyKind.LIMIT,
                     "Sorry, your request was passed on too many times. Please start again with a more specific question."));
         }
         List<String> scopes = narrowed(current, next);
@@ -101,15 +101,6 @@ public final class Delegation {
     }
 
     private static Next refuse(AgentResult result, String code, String text) {
-        return new Next(null, reply(result, ReplyKind.FAILURE, text + " (" + code + ")"));
-    }
-
-    private static ReplyOutbound reply(AgentResult result, ReplyKind kind, String text) {
-        return ReplyOutbound.newBuilder()
-                .setEnvelope(Envelopes.derive(result.getEnvelope(), "reply"))
-                .setKind(kind)
-                .setText(text)
-                .setAgent(result.getAgent())
-                .build();
+        return new Next(null, Replies.of(result, ReplyKind.FAILURE, text + " (" + code + ")"));
     }
 }

@@ -36,6 +36,11 @@ public final class Replies {
                 text = "Sorry, something went wrong while answering. Please try again.";
             }
         }
+        return of(result, kind, text);
+    }
+
+    /** A reply that ends the turn of {@code result}, from its agent. */
+    public static ReplyOutbound of(AgentResult result, ReplyKind kind, String text) {
         return ReplyOutbound.newBuilder()
                 .setEnvelope(Envelopes.derive(result.getEnvelope(), "reply"))
                 .setKind(kind)

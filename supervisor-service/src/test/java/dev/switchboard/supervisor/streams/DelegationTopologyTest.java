@@ -6,12 +6,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,24 +27,16 @@ import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.Usage;
-import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 
 /** Handoffs through the real topology: chains, narrowing scopes, refusals and the hop limit. */
 public class DelegationTopologyTest {
 
-    static final SupervisorConfig CONFIG = new SupervisorConfig() {
-        public String defaultAgent() { return "triage"; }
-        public List<String> defaultScopes() { return List.of("chat", "billing:read", "support:read"); }
-        public int maxHops() { return 4; }
-        public int maxIterations() { return 8; }
-        public long maxTokens() { return 16000; }
-        public int historyMessages() { return 10; }
-        public java.util.Map<String, TenantRouting> tenants() { return java.util.Map.of(); }
-    };
+    static final SupervisorConfig CONFIG = SupervisorDriver.Config.of("triage",
+            List.of("chat", "billing:read", "support:read"), 4, 10);
 
-    TopologyTestDriver driver;
+    SupervisorDriver supervisor;
     TestInputTopic<String, TurnReceived> turns;
     TestInputTopic<String, AgentResult> results;
     TestOutputTopic<String, ReplyOutbound> replies;
@@ -55,33 +44,24 @@ public class DelegationTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "delegation-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(new TopologyProducer().topology(CONFIG), props);
-        turns = input(Topics.TURNS_CLEARED);
-        results = input(Topics.AGENT_RESULTS_CLEARED);
-        replies = driver.createOutputTopic(Topics.REPLIES_OUTBOUND.name(),
-                Topics.REPLIES_OUTBOUND.keySerde().deserializer(), Topics.REPLIES_OUTBOUND.valueSerde().deserializer());
-        TestInputTopic<String, AgentDescriptor> catalog = input(Topics.AGENTS_CATALOG);
+        supervisor = new SupervisorDriver(CONFIG);
+        turns = supervisor.input(Topics.TURNS_CLEARED);
+        results = supervisor.input(Topics.AGENT_RESULTS_CLEARED);
+        replies = supervisor.output(Topics.REPLIES_OUTBOUND);
+        TestInputTopic<String, AgentDescriptor> catalog = supervisor.input(Topics.AGENTS_CATALOG);
         catalog.pipeInput("triage", agent("triage", List.of("chat", "billing:read", "support:read"), "support"));
         catalog.pipeInput("support", agent("support", List.of("support:read", "billing:read"), "billing"));
         catalog.pipeInput("billing", agent("billing", List.of("billing:read", "billing:refund"), "triage"));
-        inProgress = driver.getKeyValueStore(TopologyProducer.TURNS_STORE);
+        inProgress = supervisor.driver.getKeyValueStore(TopologyProducer.TURNS_STORE);
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-    }
-
-    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+        supervisor.close();
     }
 
     private TestOutputTopic<String, AgentTask> tasksOf(String agent) {
-        Topic<String, AgentTask> topic = Topics.agentTasks(agent);
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        return supervisor.tasksOf(agent);
     }
 
     public static AgentDescriptor agent(String id, List<String> scopes, String handsOffTo) {

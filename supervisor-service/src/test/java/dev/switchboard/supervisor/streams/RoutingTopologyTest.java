@@ -7,12 +7,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +21,6 @@ import dev.switchboard.events.Principal;
 import dev.switchboard.events.SessionState;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.Usage;
-import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 
@@ -35,52 +30,36 @@ class RoutingTopologyTest {
     record Rule(String pattern, Optional<String> channel, String agent) implements SupervisorConfig.RoutingRule {
     }
 
-    static final SupervisorConfig CONFIG = new SupervisorConfig() {
-        public String defaultAgent() { return "triage"; }
-        public List<String> defaultScopes() { return List.of("chat", "billing:read", "support:read"); }
-        public int maxHops() { return 4; }
-        public int maxIterations() { return 8; }
-        public long maxTokens() { return 16000; }
-        public int historyMessages() { return 10; }
-        public Map<String, TenantRouting> tenants() {
-            return Map.of("acme", () -> List.of(
+    static final SupervisorConfig CONFIG = SupervisorDriver.Config.of("triage",
+            List.of("chat", "billing:read", "support:read"), 4, 10)
+            .withTenants(Map.of("acme", () -> List.of(
                     new Rule("\\b(invoice|refund)", Optional.empty(), "billing"),
-                    new Rule("crash", Optional.of("whatsapp"), "support")));
-        }
-    };
+                    new Rule("crash", Optional.of("whatsapp"), "support"))));
 
-    TopologyTestDriver driver;
+    SupervisorDriver supervisor;
     TestInputTopic<String, TurnReceived> turns;
     TestInputTopic<String, SessionState> sessions;
     KeyValueStore<String, AgentTask> inProgress;
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "routing-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(new TopologyProducer().topology(CONFIG), props);
-        turns = input(Topics.TURNS_CLEARED);
-        sessions = input(Topics.SESSIONS_STATE);
-        var catalog = input(Topics.AGENTS_CATALOG);
+        supervisor = new SupervisorDriver(CONFIG);
+        turns = supervisor.input(Topics.TURNS_CLEARED);
+        sessions = supervisor.input(Topics.SESSIONS_STATE);
+        var catalog = supervisor.input(Topics.AGENTS_CATALOG);
         catalog.pipeInput("triage", DelegationTopologyTest.agent("triage", List.of("chat", "billing:read", "support:read"), "support"));
         catalog.pipeInput("support", DelegationTopologyTest.agent("support", List.of("support:read"), "billing"));
         catalog.pipeInput("billing", DelegationTopologyTest.agent("billing", List.of("billing:read", "billing:refund"), "triage"));
-        inProgress = driver.getKeyValueStore(TopologyProducer.TURNS_STORE);
+        inProgress = supervisor.driver.getKeyValueStore(TopologyProducer.TURNS_STORE);
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-    }
-
-    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+        supervisor.close();
     }
 
     private AgentTask routed(String agent) {
-        Topic<String, AgentTask> topic = Topics.agentTasks(agent);
-        var output = driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        var output = supervisor.tasksOf(agent);
         assertThat(output.isEmpty()).as("a task for " + agent).isFalse();
         return output.readValue();
     }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Properties;
 
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -31,22 +29,15 @@ import dev.switchboard.events.SessionState;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.TurnRejected;
 import dev.switchboard.events.Usage;
-import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 
 class TopologyProducerTest {
 
-    static final SupervisorConfig CONFIG = new SupervisorConfig() {
-        public String defaultAgent() { return "concierge"; }
-        public List<String> defaultScopes() { return List.of("chat"); }
-        public int maxHops() { return 3; }
-        public int maxIterations() { return 5; }
-        public long maxTokens() { return 1000; }
-        public int historyMessages() { return 2; }
-        public java.util.Map<String, TenantRouting> tenants() { return java.util.Map.of(); }
-    };
+    static final SupervisorConfig CONFIG = SupervisorDriver.Config.of("concierge", List.of("chat"), 3, 2)
+            .withLimits(5, 1000);
 
+    SupervisorDriver supervisor;
     TopologyTestDriver driver;
     TestInputTopic<String, TurnReceived> turns;
     TestInputTopic<String, TurnRejected> rejections;
@@ -58,29 +49,20 @@ class TopologyProducerTest {
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "supervisor-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(new TopologyProducer().topology(CONFIG), props);
-        turns = input(Topics.TURNS_CLEARED);
-        rejections = input(Topics.TURNS_REJECTED);
-        results = input(Topics.AGENT_RESULTS_CLEARED);
-        sessions = input(Topics.SESSIONS_STATE);
-        catalog = input(Topics.AGENTS_CATALOG);
-        Topic<String, AgentTask> concierge = Topics.agentTasks("concierge");
-        tasks = driver.createOutputTopic(concierge.name(), concierge.keySerde().deserializer(),
-                concierge.valueSerde().deserializer());
-        replies = driver.createOutputTopic(Topics.REPLIES_OUTBOUND.name(),
-                Topics.REPLIES_OUTBOUND.keySerde().deserializer(), Topics.REPLIES_OUTBOUND.valueSerde().deserializer());
+        supervisor = new SupervisorDriver(CONFIG);
+        driver = supervisor.driver;
+        turns = supervisor.input(Topics.TURNS_CLEARED);
+        rejections = supervisor.input(Topics.TURNS_REJECTED);
+        results = supervisor.input(Topics.AGENT_RESULTS_CLEARED);
+        sessions = supervisor.input(Topics.SESSIONS_STATE);
+        catalog = supervisor.input(Topics.AGENTS_CATALOG);
+        tasks = supervisor.tasksOf("concierge");
+        replies = supervisor.output(Topics.REPLIES_OUTBOUND);
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-    }
-
-    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+        supervisor.close();
     }
 
     static Envelope envelope(String session, String turn) {
