@@ -92,6 +92,7 @@ public final class LocalStack implements AutoCloseable {
 
     private synchronized void startService(LocalSettings.ServiceSpec spec) throws IOException {
         requireOpen();
+        dropStateOfAnotherBuild(spec);
         ServiceProcess service = ServiceProcess.start(settings, spec, propertiesOf(spec));
         services.add(service);
         StaleProcesses.record(settings.home(), service.pid());
@@ -108,6 +109,25 @@ public final class LocalStack implements AutoCloseable {
                     + ": stop that run first");
         }
         runLock = channel;
+    }
+
+    /**
+     * Kafka Streams keeps local state per task; a new build whose topology differs finds task directories
+     * of the old one and stops ("Topic ... is unknown to the topology"). The local state of a Streams
+     * service is only a cache of its changelog topics, so when the service's jar is not the one the state
+     * was built with, the launcher drops it and the service restores it from Kafka. (In production, roll
+     * out an incompatible topology change with the Kafka Streams application reset tool.)
+     */
+    private void dropStateOfAnotherBuild(LocalSettings.ServiceSpec spec) throws IOException {
+        Path state = settings.home().resolve("state").resolve(spec.module());
+        Path jar = spec.jar(settings.root());
+        String build = Files.getLastModifiedTime(jar).toMillis() + ":" + Files.size(jar);
+        Path stamp = settings.home().resolve("state").resolve(spec.module() + ".build");
+        if (Files.exists(state) && (!Files.exists(stamp) || !Files.readString(stamp).equals(build))) {
+            LocalRunner.deleteRecursively(state);
+        }
+        Files.createDirectories(stamp.getParent());
+        Files.writeString(stamp, build);
     }
 
     private void requireOpen() {
