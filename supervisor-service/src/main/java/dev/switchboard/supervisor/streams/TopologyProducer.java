@@ -106,56 +106,54 @@ public class TopologyProducer {
     record TurnInSession(TurnReceived turn, SessionState session) {
     }
 
-    /** Routes a turn to its first agent and keeps the task as the turn's current task. */
-    static final class RouteTurn implements Processor<String, TurnInSession, String, AgentTask> {
-        private final Routing routing;
-        private ProcessorContext<String, AgentTask> context;
-        private KeyValueStore<String, AgentTask> turns;
+    /**
+     * A processor over the turns in progress: it reads and writes the {@value #TURNS_STORE} store and
+     * looks agents up in the global catalog.
+     */
+    abstract static class TurnProcessor<VIn, VOut> implements Processor<String, VIn, String, VOut> {
+        protected ProcessorContext<String, VOut> context;
+        protected KeyValueStore<String, AgentTask> turns;
         private TimestampedKeyValueStore<String, AgentDescriptor> agents;
+
+        @Override
+        public void init(ProcessorContext<String, VOut> context) {
+            this.context = context;
+            this.turns = context.getStateStore(TURNS_STORE);
+            this.agents = context.getStateStore(AGENTS_STORE);
+        }
+
+        /** What an agent declares, or null when the catalog does not have it. */
+        protected AgentDescriptor agent(String id) {
+            ValueAndTimestamp<AgentDescriptor> descriptor = agents.get(id);
+            return descriptor == null ? null : descriptor.value();
+        }
+    }
+
+    /** Routes a turn to its first agent and keeps the task as the turn's current task. */
+    static final class RouteTurn extends TurnProcessor<TurnInSession, AgentTask> {
+        private final Routing routing;
 
         RouteTurn(Routing routing) {
             this.routing = routing;
         }
 
         @Override
-        public void init(ProcessorContext<String, AgentTask> context) {
-            this.context = context;
-            this.turns = context.getStateStore(TURNS_STORE);
-            this.agents = context.getStateStore(AGENTS_STORE);
-        }
-
-        @Override
         public void process(Record<String, TurnInSession> record) {
-            AgentTask task = routing.taskFor(record.value().turn(), record.value().session(), id -> descriptor(agents, id));
+            AgentTask task = routing.taskFor(record.value().turn(), record.value().session(), this::agent);
             turns.put(task.getEnvelope().getTurnId(), task);
             context.forward(record.withValue(task));
         }
-    }
-
-    static AgentDescriptor descriptor(TimestampedKeyValueStore<String, AgentDescriptor> agents, String id) {
-        ValueAndTimestamp<AgentDescriptor> descriptor = agents.get(id);
-        return descriptor == null ? null : descriptor.value();
     }
 
     /**
      * Turns a result into what comes next: the next task for a handoff, else the reply that ends the turn.
      * Forwards an {@link AgentTask} or a {@link ReplyOutbound}.
      */
-    static final class FollowResult implements Processor<String, AgentResult, String, SpecificRecord> {
+    static final class FollowResult extends TurnProcessor<AgentResult, SpecificRecord> {
         private final Delegation delegation;
-        private ProcessorContext<String, SpecificRecord> context;
-        private KeyValueStore<String, AgentTask> turns;
-        private TimestampedKeyValueStore<String, AgentDescriptor> agents;
 
         FollowResult(Delegation delegation) {
             this.delegation = delegation;
-        }
-
-        @Override
-        public void init(ProcessorContext<String, SpecificRecord> context) {
-            this.context = context;
-            this.turns = context.getStateStore(TURNS_STORE);
-            this.agents = context.getStateStore(AGENTS_STORE);
         }
 
         @Override
@@ -164,7 +162,7 @@ public class TopologyProducer {
             String turnId = result.getEnvelope().getTurnId();
             AgentTask current = turns.get(turnId);
             if (result.getOutcome() == Outcome.HANDOFF && current != null) {
-                Delegation.Next next = delegation.follow(current, result, id -> descriptor(agents, id));
+                Delegation.Next next = delegation.follow(current, result, this::agent);
                 if (next.task() != null) {
                     turns.put(turnId, next.task());
                     context.forward(record.withValue(next.task()));
