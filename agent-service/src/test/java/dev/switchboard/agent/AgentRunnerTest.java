@@ -1,5 +1,6 @@
 package dev.switchboard.agent;
 
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +27,7 @@ public class AgentRunnerTest {
 
     public static AgentTask task(String agent, String text, int maxIterations, long maxTokens) {
         Envelope envelope = Envelope.newBuilder().setEventId("task-ev").setTenant("acme").setSessionId("s1")
-                .setTurnId("t1").setPrincipal(new Principal("acme", "alice")).setChannel("webchat")
+                .setTurnId("t1").setPrincipal(new Principal("acme", "alice", Map.of())).setChannel("webchat")
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
         return AgentTask.newBuilder().setEnvelope(envelope).setTaskId("task-1").setAgent(agent).setText(text)
                 .setHistory(List.of(new ChatMessage(Role.USER, "earlier words here", null, "t0", Instant.now())))

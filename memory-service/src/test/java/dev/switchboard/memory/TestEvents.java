@@ -1,5 +1,6 @@
 package dev.switchboard.memory;
 
+import java.util.Map;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -27,7 +28,7 @@ public final class TestEvents {
                 .setTenant(TENANT)
                 .setSessionId(sessionId)
                 .setTurnId(turnId)
-                .setPrincipal(new Principal(TENANT, USER))
+                .setPrincipal(new Principal(TENANT, USER, Map.of()))
                 .setChannel("webchat")
                 .setOccurredAt(at)
                 .build();

@@ -13,7 +13,11 @@ import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.DeliveryReport;
 import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.SessionControl;
 import dev.switchboard.events.SessionState;
+import dev.switchboard.events.SupervisorDecision;
+import dev.switchboard.events.SupervisorPolicy;
+import dev.switchboard.events.TenantUsage;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.TurnRejected;
 import dev.switchboard.schemas.serde.AvroSerde;
@@ -24,8 +28,10 @@ import dev.switchboard.schemas.serde.AvroSerde;
  *
  * <p>Writers (enforced by ACLs in production): the gateway writes {@link #TURNS_RAW} and
  * {@link #DELIVERIES}; compliance writes {@link #TURNS_CLEARED}, {@link #TURNS_REJECTED} and
- * {@link #AGENT_RESULTS_CLEARED}; the supervisor writes task topics and {@link #REPLIES_OUTBOUND};
- * agents write {@link #AGENT_RESULTS_RAW}; memory writes {@link #SESSIONS_STATE}.
+ * {@link #AGENT_RESULTS_CLEARED}; the supervisor writes task topics, {@link #HUMAN_QUEUE},
+ * {@link #REPLIES_OUTBOUND}, {@link #SUPERVISOR_DECISIONS} and {@link #TENANT_USAGE}; agents write
+ * {@link #AGENT_RESULTS_RAW}; memory writes {@link #SESSIONS_STATE}; operators write {@link #SUPERVISOR_POLICIES}
+ * and {@link #SESSIONS_CONTROL}.
  */
 public final class Topics {
 
@@ -51,6 +57,22 @@ public final class Topics {
     public static final Topic<String, DeliveryReport> DELIVERIES =
             sessionKeyed("deliveries", DeliveryReport.class, Topic.Cleanup.DELETE);
 
+    /** Turns of escalated sessions, waiting for a person: the task an agent would have got, agent {@code human}. */
+    public static final Topic<String, AgentTask> HUMAN_QUEUE =
+            sessionKeyed("human.queue", AgentTask.class, Topic.Cleanup.DELETE);
+    /** Supervisor decisions that are not tasks or replies (refusals, budgets, timeouts, escalations); audited. */
+    public static final Topic<String, SupervisorDecision> SUPERVISOR_DECISIONS =
+            sessionKeyed("supervisor.decisions", SupervisorDecision.class, Topic.Cleanup.DELETE);
+    /** Operator instructions about a session, such as a release from the human queue. */
+    public static final Topic<String, SessionControl> SESSIONS_CONTROL =
+            sessionKeyed("sessions.control", SessionControl.class, Topic.Cleanup.DELETE);
+    /** Routing rules and budgets per tenant, set at run time; key = tenant. */
+    public static final Topic<String, SupervisorPolicy> SUPERVISOR_POLICIES = new Topic<>("supervisor.policies",
+            Serdes.String(), new AvroSerde<>(SupervisorPolicy.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
+    /** Tokens used per tenant and UTC day; key = {@code tenant/day}. */
+    public static final Topic<String, TenantUsage> TENANT_USAGE = new Topic<>("budgets.tenants",
+            Serdes.String(), new AvroSerde<>(TenantUsage.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
+
     /** What each agent declares, published by the agent-service instances that host it; key = agent id. */
     public static final Topic<String, AgentDescriptor> AGENTS_CATALOG = new Topic<>("agents.catalog", Serdes.String(),
             new AvroSerde<>(AgentDescriptor.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
@@ -65,7 +87,8 @@ public final class Topics {
     /** Every fixed topic; agent task topics come from {@link #agentTasks(String)}. */
     public static final List<Topic<String, ?>> FIXED = List.of(
             TURNS_RAW, TURNS_CLEARED, TURNS_REJECTED, AGENT_RESULTS_RAW, AGENT_RESULTS_CLEARED,
-            REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, AGENTS_CATALOG, DEAD_LETTERS);
+            REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, AGENTS_CATALOG, DEAD_LETTERS,
+            HUMAN_QUEUE, SUPERVISOR_DECISIONS, SESSIONS_CONTROL, SUPERVISOR_POLICIES, TENANT_USAGE);
 
     private Topics() {
     }

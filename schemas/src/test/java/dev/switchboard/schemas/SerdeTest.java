@@ -23,7 +23,7 @@ class SerdeTest {
     static Envelope envelope() {
         return Envelope.newBuilder()
                 .setEventId("e-1").setTenant("acme").setSessionId("s-1").setTurnId("t-1")
-                .setPrincipal(new Principal("acme", "alice")).setChannel("webchat")
+                .setPrincipal(new Principal("acme", "alice", Map.of())).setChannel("webchat")
                 .setDelegationChain(List.of(new DelegationLink("concierge", List.of("read"), null,
                         Instant.now().truncatedTo(ChronoUnit.MILLIS))))
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))

@@ -66,7 +66,7 @@ class DelegationChainIT {
 
         String session = UUID.randomUUID().toString();
         Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("acme")
-                .setSessionId(session).setTurnId("t1").setPrincipal(new Principal("acme", "carol"))
+                .setSessionId(session).setTurnId("t1").setPrincipal(new Principal("acme", "carol", Map.of()))
                 .setChannel("webchat").setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
         TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, new TurnReceived(envelope, null, "charged twice after a crash"));
 
@@ -111,7 +111,7 @@ class DelegationChainIT {
             for (int i = 0; i < turns; i++) {
                 String session = UUID.randomUUID().toString();
                 Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("acme")
-                        .setSessionId(session).setTurnId("t" + i).setPrincipal(new Principal("acme", "dan"))
+                        .setSessionId(session).setTurnId("t" + i).setPrincipal(new Principal("acme", "dan", Map.of()))
                         .setChannel("webchat").setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
                 long start = System.nanoTime();
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.TURNS_CLEARED.name(), session,

@@ -1,5 +1,6 @@
 package dev.switchboard.supervisor;
 
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -33,7 +34,7 @@ class SupervisorIT {
     void routesAClearedTurnToTheDefaultAgentsTaskTopic() {
         String session = UUID.randomUUID().toString();
         Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("acme")
-                .setSessionId(session).setTurnId("t1").setPrincipal(new Principal("acme", "bob"))
+                .setSessionId(session).setTurnId("t1").setPrincipal(new Principal("acme", "bob", Map.of()))
                 .setChannel("webchat").setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
         TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, new TurnReceived(envelope, null, "hello"));
         try (var tasks = TopicReader.fromBeginning(bootstrap, Topics.agentTasks("concierge"))) {

@@ -14,7 +14,11 @@ import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.DeliveryReport;
 import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.SessionControl;
 import dev.switchboard.events.SessionState;
+import dev.switchboard.events.SupervisorDecision;
+import dev.switchboard.events.SupervisorPolicy;
+import dev.switchboard.events.TenantUsage;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.TurnRejected;
 
@@ -24,7 +28,8 @@ public final class EventTypes {
     /** Every record type that is the value of some topic. */
     public static final List<Class<? extends SpecificRecord>> ALL = List.of(
             TurnReceived.class, TurnRejected.class, AgentTask.class, AgentResult.class,
-            ReplyOutbound.class, SessionState.class, DeliveryReport.class, AgentDescriptor.class);
+            ReplyOutbound.class, SessionState.class, DeliveryReport.class, AgentDescriptor.class,
+            SupervisorDecision.class, SupervisorPolicy.class, TenantUsage.class, SessionControl.class);
 
     private static final Map<Long, Class<? extends SpecificRecord>> BY_FINGERPRINT = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(type -> fingerprint(schemaOf(type)), Function.identity()));

@@ -1,5 +1,6 @@
 package dev.switchboard.supervisor.streams;
 
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -72,7 +73,7 @@ public class DelegationTopologyTest {
 
     static Envelope envelope(String user) {
         return Envelope.newBuilder().setEventId("turn-ev").setTenant("acme").setSessionId("s1").setTurnId("t1")
-                .setPrincipal(new Principal("acme", user)).setChannel("webchat")
+                .setPrincipal(new Principal("acme", user, Map.of())).setChannel("webchat")
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
     }
 

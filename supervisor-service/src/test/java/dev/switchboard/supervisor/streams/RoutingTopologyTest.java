@@ -66,7 +66,7 @@ class RoutingTopologyTest {
 
     static TurnReceived turn(String tenant, String session, String channel, String text) {
         Envelope envelope = Envelope.newBuilder().setEventId("ev-" + text.hashCode()).setTenant(tenant).setSessionId(session)
-                .setTurnId("turn-" + text.hashCode()).setPrincipal(new Principal(tenant, "alice")).setChannel(channel)
+                .setTurnId("turn-" + text.hashCode()).setPrincipal(new Principal(tenant, "alice", Map.of())).setChannel(channel)
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
         return new TurnReceived(envelope, null, text);
     }

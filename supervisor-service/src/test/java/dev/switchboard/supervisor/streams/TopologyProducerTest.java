@@ -1,5 +1,6 @@
 package dev.switchboard.supervisor.streams;
 
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -67,7 +68,7 @@ class TopologyProducerTest {
 
     static Envelope envelope(String session, String turn) {
         return Envelope.newBuilder().setEventId("ev-" + turn).setTenant("acme").setSessionId(session)
-                .setTurnId(turn).setPrincipal(new Principal("acme", "alice")).setChannel("webchat")
+                .setTurnId(turn).setPrincipal(new Principal("acme", "alice", Map.of())).setChannel("webchat")
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
     }
 
