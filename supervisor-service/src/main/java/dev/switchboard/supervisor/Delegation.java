@@ -5,18 +5,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.ChatMessage;
+import dev.switchboard.events.DecisionKind;
 import dev.switchboard.events.DelegationLink;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.HandoffTarget;
 import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.Role;
+import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.schemas.Envelopes;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 
@@ -25,12 +26,12 @@ import dev.switchboard.supervisor.config.SupervisorConfig;
  * scopes narrowed to what the delegator held and the target declares, the context passed on, and one more
  * link in the chain. The supervisor is the authority here, since agent code is not trusted: a handoff to
  * an agent the delegator does not declare, to an unknown agent, across tenants or beyond the hop limit
- * is refused and the user is told.
+ * is refused, audited, and the user is told.
  */
 public final class Delegation {
 
-    /** What a handoff leads to: the next task, or a reply that ends the turn. */
-    public record Next(AgentTask task, ReplyOutbound reply) {
+    /** What a handoff leads to: the next task, or a reply that ends the turn and the decision to audit. */
+    public record Next(AgentTask task, ReplyOutbound reply, SupervisorDecision decision) {
     }
 
     private final SupervisorConfig config;
@@ -42,49 +43,68 @@ public final class Delegation {
     /**
      * @param current the task that produced the handoff (the turn's current task)
      * @param result  the HANDOFF result
-     * @param agents  the agent catalog
      */
-    public Next follow(AgentTask current, AgentResult result, Function<String, AgentDescriptor> agents) {
+    public Next follow(AgentTask current, AgentResult result, AgentDirectory agents) {
         String target = result.getHandoff().getTarget();
-        AgentDescriptor delegator = agents.apply(result.getAgent());
-        AgentDescriptor next = agents.apply(target);
+        AgentDescriptor delegator = agents.find(result.getAgent());
+        AgentDescriptor next = agents.find(target);
         if (!sameIdentity(current.getEnvelope(), result.getEnvelope())) {
-            return refuse(result, "handoff_cross_tenant", "Sorry, I could not hand your request over.");
+            return refuse(current, result, "handoff_cross_tenant", "Sorry, I could not hand your request over.");
         }
         if (delegator == null || delegator.getHandoffs().stream().map(HandoffTarget::getTo).noneMatch(target::equals)) {
-            return refuse(result, "handoff_undeclared", "Sorry, I could not hand your request over to the right specialist.");
+            return refuse(current, result, "handoff_undeclared", "Sorry, I could not hand your request over to the right specialist.");
         }
         if (next == null) {
-            return refuse(result, "handoff_unknown_agent", "Sorry, the specialist for your request is not available.");
+            return refuse(current, result, "handoff_unknown_agent", "Sorry, the specialist for your request is not available.");
         }
         int hop = current.getHop() + 1;
         if (hop >= config.maxHops()) {
             return new Next(null, Replies.of(result, ReplyKind.LIMIT,
-                    "Sorry, your request was passed on too many times. Please start again with a more specific question."));
+                    "Sorry, your request was passed on too many times. Please start again with a more specific question."),
+                    Decisions.of(result.getEnvelope(), DecisionKind.HOP_LIMIT, "max_hops",
+                            "handoff to " + target + " would be hop " + hop + " of at most " + config.maxHops(),
+                            result.getAgent(), result.getTaskId()));
         }
-        List<String> scopes = narrowed(current, next);
+        String context = "Handed over by " + result.getAgent() + ": " + result.getHandoff().getReason()
+                + (result.getHandoff().getContext() == null ? "" : ". Context: " + result.getHandoff().getContext());
+        AgentTask task = passOn(current, result.getAgent(), target, narrowed(current, next),
+                result.getHandoff().getReason(), context, hop);
+        task.setMaxIterations(Math.min(config.maxIterations(), next.getMaxIterations()));
+        task.setMaxTokens(Math.min(config.maxTokens(), next.getMaxTokens()));
+        return new Next(task, null, null);
+    }
+
+    /**
+     * The task a person gets when an agent escalates: the same turn, its history and the agent's reason,
+     * with the scopes the agent held (a person works under the same principal).
+     */
+    public AgentTask toHuman(AgentTask current, AgentResult escalation) {
+        String reason = escalation.getEscalation() == null ? "escalated by " + escalation.getAgent()
+                : escalation.getEscalation();
+        return passOn(current, escalation.getAgent(), Routing.HUMAN, current.getGrantedScopes(), reason,
+                "Escalated by " + escalation.getAgent() + ": " + reason, current.getHop() + 1);
+    }
+
+    private static AgentTask passOn(AgentTask current, String from, String target, List<String> scopes,
+            String reason, String context, int hop) {
         List<DelegationLink> chain = new ArrayList<>(current.getEnvelope().getDelegationChain());
         chain.add(DelegationLink.newBuilder().setAgent(target).setScopes(scopes)
-                .setReason(result.getHandoff().getReason()).setAt(Instant.now()).build());
+                .setReason(reason).setAt(Instant.now()).build());
         Envelope envelope = Envelopes.derive(current.getEnvelope(), "task/" + target + "/" + hop, chain);
         List<ChatMessage> history = new ArrayList<>(current.getHistory());
-        history.add(ChatMessage.newBuilder().setRole(Role.SYSTEM).setAgent(result.getAgent())
-                .setTurnId(envelope.getTurnId()).setAt(Instant.now())
-                .setText("Handed over by " + result.getAgent() + ": " + result.getHandoff().getReason()
-                        + (result.getHandoff().getContext() == null ? "" : ". Context: " + result.getHandoff().getContext()))
-                .build());
-        AgentTask task = AgentTask.newBuilder()
+        history.add(ChatMessage.newBuilder().setRole(Role.SYSTEM).setAgent(from)
+                .setTurnId(envelope.getTurnId()).setAt(Instant.now()).setText(context).build());
+        return AgentTask.newBuilder()
                 .setEnvelope(envelope)
                 .setTaskId(envelope.getEventId())
                 .setAgent(target)
                 .setText(current.getText())
                 .setHistory(history)
                 .setGrantedScopes(scopes)
-                .setMaxIterations(Math.min(config.maxIterations(), next.getMaxIterations()))
-                .setMaxTokens(Math.min(config.maxTokens(), next.getMaxTokens()))
+                .setMaxIterations(current.getMaxIterations())
+                .setMaxTokens(current.getMaxTokens())
                 .setHop(hop)
                 .build();
-        return new Next(task, null);
     }
 
     /** What the delegator held, intersected with what the target declares: never wider along a chain. */
@@ -100,7 +120,12 @@ public final class Delegation {
                 && task.getPrincipal().getUser().equals(result.getPrincipal().getUser());
     }
 
-    private static Next refuse(AgentResult result, String code, String text) {
-        return new Next(null, Replies.of(result, ReplyKind.FAILURE, text + " (" + code + ")"));
+    /** Answers and audits under the task's envelope: the result's identity is what may be wrong. */
+    private static Next refuse(AgentTask current, AgentResult result, String code, String text) {
+        String target = result.getHandoff().getTarget();
+        return new Next(null, Replies.of(current.getEnvelope(), result.getAgent(), ReplyKind.FAILURE, text + " (" + code + ")"),
+                Decisions.of(current.getEnvelope(), DecisionKind.HANDOFF_REFUSED, code,
+                        result.getAgent() + " handed off to " + target + ": refused", result.getAgent(),
+                        result.getTaskId()));
     }
 }

@@ -1,13 +1,20 @@
 package dev.switchboard.supervisor;
 
 import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.Envelope;
 import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.TurnRejected;
 import dev.switchboard.schemas.Envelopes;
 
-/** What the user is told when a task ends or a turn is rejected. */
+/** What the user is told when a task ends, a turn is rejected, or the supervisor ends a turn itself. */
 public final class Replies {
+
+    public static final String TIMEOUT = "Sorry, this is taking longer than it should, so I stopped. Please try again in a moment.";
+    public static final String SESSION_BUDGET = "Sorry, this conversation has used up its allowance, so I cannot answer more here. "
+            + "Please contact support if you need more help.";
+    public static final String DAILY_BUDGET = "Sorry, the service has reached its usage limit for today. Please try again tomorrow.";
+    public static final String WITH_HUMAN = "A colleague is looking after this conversation and has your message.";
 
     private Replies() {
     }
@@ -25,12 +32,6 @@ public final class Replies {
                 kind = ReplyKind.ESCALATION;
                 text = "I have passed your request to a human colleague, who will get back to you.";
             }
-            case HANDOFF -> {
-                // Reached only when the turn's task is no longer known (a late or replayed result):
-                // handoffs of turns in progress are followed by Delegation.
-                kind = ReplyKind.FAILURE;
-                text = "Sorry, I could not route your request to the right specialist. Please try again later.";
-            }
             default -> {
                 kind = ReplyKind.FAILURE;
                 text = "Sorry, something went wrong while answering. Please try again.";
@@ -39,23 +40,28 @@ public final class Replies {
         return of(result, kind, text);
     }
 
+    /** What the user is told when a budget stops a dispatch. */
+    public static String budgetExhausted(String budget) {
+        return Budget.SESSION_TOKENS.equals(budget) ? SESSION_BUDGET : DAILY_BUDGET;
+    }
+
     /** A reply that ends the turn of {@code result}, from its agent. */
     public static ReplyOutbound of(AgentResult result, ReplyKind kind, String text) {
+        return of(result.getEnvelope(), result.getAgent(), kind, text);
+    }
+
+    /** A reply that ends the turn {@code source} belongs to. */
+    public static ReplyOutbound of(Envelope source, String agent, ReplyKind kind, String text) {
         return ReplyOutbound.newBuilder()
-                .setEnvelope(Envelopes.derive(result.getEnvelope(), "reply"))
+                .setEnvelope(Envelopes.derive(source, "reply"))
                 .setKind(kind)
                 .setText(text)
-                .setAgent(result.getAgent())
+                .setAgent(agent)
                 .build();
     }
 
     /** The reply for a turn compliance refused: the reason, never the content. */
     public static ReplyOutbound forRejection(TurnRejected rejected) {
-        return ReplyOutbound.newBuilder()
-                .setEnvelope(Envelopes.derive(rejected.getEnvelope(), "reply"))
-                .setKind(ReplyKind.REJECTION)
-                .setText(rejected.getReason())
-                .setAgent(null)
-                .build();
+        return of(rejected.getEnvelope(), null, ReplyKind.REJECTION, rejected.getReason());
     }
 }

@@ -3,10 +3,8 @@ package dev.switchboard.supervisor;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.regex.Pattern;
 
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentTask;
@@ -19,57 +17,55 @@ import dev.switchboard.schemas.Envelopes;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 
 /**
- * Picks the agent of a cleared turn and builds its task. In order: the session's active agent (the
- * agent that answered last, if it is in the catalog); else the first of the tenant's routing rules that
- * matches; else the configured default agent. The first agent gets the default scopes, narrowed to what it
- * declares when the catalog knows it; the chain starts with it.
+ * Picks the agent of a cleared turn and builds its task. In order: the session's active agent (the agent
+ * that answered last, if it is in the catalog); else the first of the tenant's routing rules that matches;
+ * else the router model, choosing among the agents' descriptions; else the tenant's default agent. The first
+ * agent gets the default scopes, narrowed to what it declares when the catalog knows it; the chain starts with it.
  */
 public final class Routing {
 
-    /** A compiled routing rule. */
-    private record Rule(Pattern pattern, String channel, String agent) {
-        boolean matches(TurnReceived turn) {
-            return (channel == null || channel.equals(turn.getEnvelope().getChannel()))
-                    && pattern.matcher(turn.getText()).find();
-        }
-    }
-
-    private final SupervisorConfig config;
-    private final Map<String, List<Rule>> rules;
-
-    public Routing(SupervisorConfig config) {
-        this.config = config;
-        this.rules = config.tenants().entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
-                Map.Entry::getKey, tenant -> tenant.getValue().rules().stream()
-                        .map(rule -> new Rule(Pattern.compile(rule.pattern(), Pattern.CASE_INSENSITIVE),
-                                rule.channel().orElse(null), rule.agent()))
-                        .toList()));
-    }
+    /** The agent of sessions escalated to a person: their turns go to {@code human.queue}. */
+    public static final String HUMAN = "human";
 
     /** The agent for a turn, and why. */
     public record Choice(String agent, String reason) {
     }
 
-    public Choice choose(TurnReceived turn, SessionState state, Function<String, AgentDescriptor> agents) {
-        if (state != null && state.getActiveAgent() != null && agents.apply(state.getActiveAgent()) != null) {
+    private final SupervisorConfig config;
+    private final RouterModel router;
+
+    public Routing(SupervisorConfig config, RouterModel router) {
+        this.config = config;
+        this.router = router;
+    }
+
+    public Choice choose(TurnReceived turn, SessionState state, TenantPolicy policy, AgentDirectory agents) {
+        if (state != null && state.getActiveAgent() != null && agents.find(state.getActiveAgent()) != null) {
             return new Choice(state.getActiveAgent(), "active agent of the session");
         }
-        for (Rule rule : rules.getOrDefault(turn.getEnvelope().getTenant(), List.of())) {
+        for (TenantPolicy.Rule rule : policy.rules()) {
             if (rule.matches(turn)) {
-                return new Choice(rule.agent(), "routing rule /" + rule.pattern().pattern() + "/");
+                return new Choice(rule.agent(), rule.describe());
             }
         }
-        return new Choice(config.defaultAgent(), "default agent");
+        if (config.router().enabled()) {
+            Optional<RouterModel.Pick> pick = router.choose(turn.getText(), agents.all());
+            if (pick.isPresent()) {
+                return new Choice(pick.get().agent(), pick.get().reason());
+            }
+        }
+        return new Choice(policy.defaultAgent(), "default agent");
     }
 
     /**
-     * @param state  the session's memory, or null for a new session (memory folds asynchronously, so it
-     *               may already hold this very turn: that message is left out of the history)
-     * @param agents the agent catalog (null for an agent it does not know)
+     * The first task of a turn.
+     *
+     * @param state the session's memory, or null for a new session (memory folds asynchronously, so it may
+     *              already hold this very turn: that message is left out of the history)
+     * @param agent what the chosen agent declares, or null (a person, or an agent the catalog does not know)
      */
-    public AgentTask taskFor(TurnReceived turn, SessionState state, Function<String, AgentDescriptor> agents) {
-        Choice choice = choose(turn, state, agents);
-        List<String> scopes = scopesOf(agents.apply(choice.agent()));
+    public AgentTask taskFor(TurnReceived turn, SessionState state, Choice choice, AgentDescriptor agent) {
+        List<String> scopes = scopesOf(agent);
         Envelope source = turn.getEnvelope();
         DelegationLink first = DelegationLink.newBuilder()
                 .setAgent(choice.agent())
@@ -85,8 +81,9 @@ public final class Routing {
                 .setText(turn.getText())
                 .setHistory(history(state, source.getTurnId()))
                 .setGrantedScopes(scopes)
-                .setMaxIterations(config.maxIterations())
-                .setMaxTokens(config.maxTokens())
+                .setMaxIterations(agent == null ? config.maxIterations()
+                        : Math.min(config.maxIterations(), agent.getMaxIterations()))
+                .setMaxTokens(agent == null ? config.maxTokens() : Math.min(config.maxTokens(), agent.getMaxTokens()))
                 .setHop(0)
                 .build();
     }

@@ -23,7 +23,7 @@ import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.Usage;
 import dev.switchboard.schemas.Topics;
-import dev.switchboard.supervisor.streams.DelegationTopologyTest;
+import dev.switchboard.supervisor.streams.TestEvents;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
@@ -58,11 +58,11 @@ class DelegationChainIT {
     @Test
     void aTurnGoesFromTriageThroughSupportToBillingWithNarrowingScopes() {
         TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "concierge",
-                DelegationTopologyTest.agent("concierge", List.of("chat", "billing:read", "support:read"), "support"));
+                TestEvents.agent("concierge", "concierge", List.of("chat", "billing:read", "support:read"), "support"));
         TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "support",
-                DelegationTopologyTest.agent("support", List.of("support:read", "billing:read"), "billing"));
+                TestEvents.agent("support", "support", List.of("support:read", "billing:read"), "billing"));
         TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "billing",
-                DelegationTopologyTest.agent("billing", List.of("billing:read", "billing:refund"), "concierge"));
+                TestEvents.agent("billing", "billing", List.of("billing:read", "billing:refund"), "concierge"));
 
         String session = UUID.randomUUID().toString();
         Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("acme")

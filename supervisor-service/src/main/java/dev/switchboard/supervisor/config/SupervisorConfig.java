@@ -1,17 +1,23 @@
 package dev.switchboard.supervisor.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How the supervisor routes turns and which limits it grants to a task. */
+/**
+ * How the supervisor routes turns, which limits and budgets it grants, and how long it waits. Per-tenant
+ * values here are the base; a tenant's {@code SupervisorPolicy} on {@code supervisor.policies} replaces its
+ * rules and budgets at run time.
+ */
 @ConfigMapping(prefix = "switchboard.supervisor")
 public interface SupervisorConfig {
 
-    /** The agent every turn goes to until routing rules exist. */
+    /** The agent a turn goes to when no earlier routing step picks one. */
     @WithDefault("concierge")
     String defaultAgent();
 
@@ -31,28 +37,86 @@ public interface SupervisorConfig {
     @WithDefault("4")
     int maxHops();
 
-    /** Routing rules per tenant id, tried in order after the session's active agent. */
+    /** Messages of recent history passed to the agent. */
+    @WithDefault("10")
+    int historyMessages();
+
+    /** Token budgets, per session and per tenant and day. */
+    Budgets budgets();
+
+    /** When the supervisor stops waiting for a task's result. */
+    Timeouts timeouts();
+
+    /** The router model, tried after the routing rules. */
+    Router router();
+
+    /** Routing rules and budgets per tenant id. */
     Map<String, TenantRouting> tenants();
 
-    /** How one tenant's turns are routed. */
+    /** Token budgets: a dispatch needs tokens left in both; a task never gets more than is left. */
+    interface Budgets {
+        /** Tokens one session may use over its life. */
+        @WithDefault("200000")
+        long sessionTokens();
+
+        /** Tokens one tenant may use per UTC day. */
+        @WithDefault("5000000")
+        long dailyTokens();
+    }
+
+    interface Timeouts {
+        /** How long a task may take when the catalog does not say (an agent's own timeout wins). */
+        @WithDefault("60s")
+        Duration task();
+
+        /** Added to the agent's own timeout, for the hops to and from the agent. */
+        @WithDefault("5s")
+        Duration grace();
+
+        /** How often overdue tasks are looked for. */
+        @WithDefault("1s")
+        Duration checkInterval();
+
+        /** How long a settled task id is remembered, so that a redelivered result is not debited twice. */
+        @WithDefault("7d")
+        Duration settledRetention();
+    }
+
+    interface Router {
+        /** Whether turns that no rule matches are routed by the agents' descriptions. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The least share of the turn's words an agent's description must match to be chosen (0..1). */
+        @WithDefault("0.25")
+        double minScore();
+    }
+
+    /** How one tenant's turns are routed, and its budgets. */
     interface TenantRouting {
         /** Ordered: the first rule that matches picks the agent. */
         List<RoutingRule> rules();
+
+        /** The tenant's default agent, instead of the global one. */
+        Optional<String> defaultAgent();
+
+        OptionalLong sessionTokens();
+
+        OptionalLong dailyTokens();
     }
 
-    /** A declarative routing rule: a pattern of the (cleared) text and, optionally, a channel. */
+    /** A declarative routing rule: it matches when every condition it sets holds. */
     interface RoutingRule {
-        /** A regular expression searched in the text, case-insensitive. */
-        String pattern();
+        /** A regular expression searched in the cleared text, case-insensitive. */
+        Optional<String> pattern();
 
-        /** Only turns from this channel match (any channel when absent). */
+        /** Only turns from this channel match. */
         Optional<String> channel();
+
+        /** {@code name=value}: only principals with this attribute match. */
+        Optional<String> attribute();
 
         /** The agent the rule routes to. */
         String agent();
     }
-
-    /** Messages of recent history passed to the agent. */
-    @WithDefault("10")
-    int historyMessages();
 }

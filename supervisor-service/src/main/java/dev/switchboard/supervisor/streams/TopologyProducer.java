@@ -4,48 +4,50 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
-import dev.switchboard.events.AgentDescriptor;
-import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
-import dev.switchboard.events.Outcome;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SessionState;
+import dev.switchboard.events.SessionUsage;
+import dev.switchboard.events.SupervisorDecision;
+import dev.switchboard.events.TenantUsage;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
-import dev.switchboard.supervisor.Delegation;
+import dev.switchboard.schemas.serde.AvroSerde;
+import dev.switchboard.supervisor.Budget;
+import dev.switchboard.supervisor.DescriptionRouter;
 import dev.switchboard.supervisor.Replies;
+import dev.switchboard.supervisor.RouterModel;
 import dev.switchboard.supervisor.Routing;
 import dev.switchboard.supervisor.config.SupervisorConfig;
+import io.quarkus.arc.DefaultBean;
 
 /**
- * The supervisor's topology, run with exactly-once v2. Reads {@code turns.cleared},
- * {@code turns.rejected}, {@code agent.results.cleared}, {@code sessions.state} and {@code agents.catalog};
- * writes {@code agent.<name>.tasks} and {@code replies.outbound}.
+ * The supervisor's topology, run with exactly-once v2.
  *
- * <p>Turns are joined with the session's memory (a table over the compacted {@code sessions.state};
- * both topics are keyed by session id and co-partitioned) and become the task of the agent routing
- * picks. The turn's current task is kept in the {@value #TURNS_STORE} store until the turn ends, so
- * that a handoff result becomes the next task of the same turn (see {@link Delegation}), checked against
- * what the agents declare in {@code agents.catalog} (a global table). Each task goes to the task topic of
- * its own agent.
+ * <p>Reads {@code turns.cleared} (joined with the session's memory from {@code sessions.state}),
+ * {@code agent.results.cleared}, {@code sessions.control} and {@code turns.rejected}, all keyed by session
+ * id and co-partitioned, so one task owns everything about a session: its turn in progress, usage and
+ * escalation. Reads {@code agents.catalog}, {@code supervisor.policies} and {@code budgets.tenants} as
+ * global tables. Writes tasks to {@code agent.<name>.tasks} (or {@code human.queue}), replies to
+ * {@code replies.outbound}, audited decisions to {@code supervisor.decisions}, and each result's tokens,
+ * re-keyed by tenant and day and summed, to {@code budgets.tenants}.
  */
 @ApplicationScoped
 public class TopologyProducer {
@@ -54,21 +56,46 @@ public class TopologyProducer {
     public static final String SESSIONS_STORE = "sessions";
     /** The current task of every turn in progress, by turn id. */
     public static final String TURNS_STORE = "turns-in-progress";
+    /** Task ids whose result was debited, with when: a redelivered result is not debited again. */
+    public static final String SETTLED_STORE = "settled-tasks";
+    /** Tokens used per session. */
+    public static final String SESSION_USAGE_STORE = "session-usage";
+    /** Sessions that are with a person, by session id: the decision that put them there. */
+    public static final String ESCALATIONS_STORE = "escalations";
     /** The agent catalog, on every instance. */
     public static final String AGENTS_STORE = "agents";
+    /** Run-time tenant policies, on every instance. */
+    public static final String POLICIES_STORE = "policies";
+    /** Tokens used per tenant and day, on every instance (read from {@code budgets.tenants}). */
+    public static final String TENANT_USAGE_STORE = "tenant-usage";
+    /** Where the tenant sums are kept, partitioned by tenant and day, before they go to {@code budgets.tenants}. */
+    static final String TENANT_TOTALS_STORE = "tenant-usage-totals";
 
     @Produces
-    public Topology topology(SupervisorConfig config) {
-        Routing routing = new Routing(config);
-        Delegation delegation = new Delegation(config);
+    @DefaultBean
+    @ApplicationScoped
+    public RouterModel routerModel(SupervisorConfig config) {
+        return new DescriptionRouter(config.router().minScore());
+    }
+
+    @Produces
+    public Topology topology(SupervisorConfig config, RouterModel router) {
+        Supervision supervision = Supervision.of(config, router);
         StreamsBuilder builder = new StreamsBuilder();
 
-        builder.globalTable(Topics.AGENTS_CATALOG.name(), consumed(Topics.AGENTS_CATALOG),
-                Materialized.<String, AgentDescriptor, KeyValueStore<Bytes, byte[]>>as(AGENTS_STORE)
-                        .withKeySerde(Topics.AGENTS_CATALOG.keySerde())
-                        .withValueSerde(Topics.AGENTS_CATALOG.valueSerde()));
+        globalTable(builder, Topics.AGENTS_CATALOG, AGENTS_STORE);
+        globalTable(builder, Topics.SUPERVISOR_POLICIES, POLICIES_STORE);
+        globalTable(builder, Topics.TENANT_USAGE, TENANT_USAGE_STORE);
+        Serde<String> keys = Serdes.String();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TURNS_STORE),
-                Topics.TURNS_CLEARED.keySerde(), Topics.agentTasks("any").valueSerde()));
+                keys, Topics.agentTasks(config.defaultAgent()).valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SETTLED_STORE),
+                keys, Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSION_USAGE_STORE),
+                keys, new AvroSerde<>(SessionUsage.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ESCALATIONS_STORE),
+                keys, Topics.SUPERVISOR_DECISIONS.valueSerde()));
+        String[] sessionStores = {TURNS_STORE, SESSION_USAGE_STORE, ESCALATIONS_STORE};
 
         KTable<String, SessionState> sessions = builder.table(Topics.SESSIONS_STATE.name(),
                 consumed(Topics.SESSIONS_STATE),
@@ -76,24 +103,41 @@ public class TopologyProducer {
                         .withKeySerde(Topics.SESSIONS_STATE.keySerde())
                         .withValueSerde(Topics.SESSIONS_STATE.valueSerde()));
 
-        Topic<String, AgentTask> taskTopics = Topics.agentTasks(config.defaultAgent());
-        Produced<String, AgentTask> tasks = Produced.with(taskTopics.keySerde(), taskTopics.valueSerde());
-
-        builder.stream(Topics.TURNS_CLEARED.name(), consumed(Topics.TURNS_CLEARED))
+        KStream<String, SpecificRecord> routed = builder
+                .stream(Topics.TURNS_CLEARED.name(), consumed(Topics.TURNS_CLEARED))
                 .leftJoin(sessions, TurnInSession::new)
-                .process(() -> new RouteTurn(routing), TURNS_STORE)
-                .to((sessionId, task, context) -> Topics.agentTasks(task.getAgent()).name(), tasks);
-
-        KStream<String, SpecificRecord> next = builder
+                .process(() -> new RouteTurn(supervision), Named.as("route-turn"), sessionStores);
+        KStream<String, SpecificRecord> followed = builder
                 .stream(Topics.AGENT_RESULTS_CLEARED.name(), consumed(Topics.AGENT_RESULTS_CLEARED))
-                .process(() -> new FollowResult(delegation), TURNS_STORE);
-        next.split()
-                .branch((sessionId, record) -> record instanceof AgentTask, Branched.withConsumer(stream -> stream
+                .process(() -> new FollowResult(supervision), Named.as("follow-result"),
+                        TURNS_STORE, SESSION_USAGE_STORE, ESCALATIONS_STORE, SETTLED_STORE);
+        KStream<String, SpecificRecord> released = builder
+                .stream(Topics.SESSIONS_CONTROL.name(), consumed(Topics.SESSIONS_CONTROL))
+                .process(() -> new ReleaseSession(supervision), Named.as("release-session"), sessionStores);
+
+        Topic<String, AgentTask> taskTopics = Topics.agentTasks(config.defaultAgent());
+        routed.merge(followed).merge(released).split(Named.as("supervisor-"))
+                .branch((session, record) -> record instanceof AgentTask, Branched.withConsumer(tasks -> tasks
                         .mapValues(record -> (AgentTask) record)
-                        .to((sessionId, task, context) -> Topics.agentTasks(task.getAgent()).name(), tasks)))
-                .defaultBranch(Branched.withConsumer(stream -> stream
+                        .to((session, task, context) -> topicOf(task), Produced.with(keys, taskTopics.valueSerde())),
+                        "tasks"))
+                .branch((session, record) -> record instanceof ReplyOutbound, Branched.withConsumer(replies -> replies
                         .mapValues(record -> (ReplyOutbound) record)
-                        .to(Topics.REPLIES_OUTBOUND.name(), produced(Topics.REPLIES_OUTBOUND))));
+                        .to(Topics.REPLIES_OUTBOUND.name(), produced(Topics.REPLIES_OUTBOUND)), "replies"))
+                .branch((session, record) -> record instanceof SupervisorDecision, Branched.withConsumer(decisions -> decisions
+                        .mapValues(record -> (SupervisorDecision) record)
+                        .to(Topics.SUPERVISOR_DECISIONS.name(), produced(Topics.SUPERVISOR_DECISIONS)), "decisions"))
+                .branch((session, record) -> record instanceof TenantUsage, Branched.withConsumer(debits -> debits
+                        .mapValues(record -> (TenantUsage) record)
+                        .selectKey((session, debit) -> Budget.usageKey(debit.getTenant(), debit.getDay()))
+                        .groupByKey(Grouped.with("tenant-debits", keys, Topics.TENANT_USAGE.valueSerde()))
+                        .reduce(TopologyProducer::sum, Materialized
+                                .<String, TenantUsage, KeyValueStore<Bytes, byte[]>>as(TENANT_TOTALS_STORE)
+                                .withKeySerde(keys).withValueSerde(Topics.TENANT_USAGE.valueSerde())
+                                .withCachingDisabled())
+                        .toStream()
+                        .to(Topics.TENANT_USAGE.name(), produced(Topics.TENANT_USAGE)), "debits"))
+                .noDefaultBranch();
 
         builder.stream(Topics.TURNS_REJECTED.name(), consumed(Topics.TURNS_REJECTED))
                 .mapValues(Replies::forRejection)
@@ -106,75 +150,22 @@ public class TopologyProducer {
     record TurnInSession(TurnReceived turn, SessionState session) {
     }
 
-    /**
-     * A processor over the turns in progress: it reads and writes the {@value #TURNS_STORE} store and
-     * looks agents up in the global catalog.
-     */
-    abstract static class TurnProcessor<VIn, VOut> implements Processor<String, VIn, String, VOut> {
-        protected ProcessorContext<String, VOut> context;
-        protected KeyValueStore<String, AgentTask> turns;
-        private TimestampedKeyValueStore<String, AgentDescriptor> agents;
-
-        @Override
-        public void init(ProcessorContext<String, VOut> context) {
-            this.context = context;
-            this.turns = context.getStateStore(TURNS_STORE);
-            this.agents = context.getStateStore(AGENTS_STORE);
-        }
-
-        /** What an agent declares, or null when the catalog does not have it. */
-        protected AgentDescriptor agent(String id) {
-            ValueAndTimestamp<AgentDescriptor> descriptor = agents.get(id);
-            return descriptor == null ? null : descriptor.value();
-        }
+    private static String topicOf(AgentTask task) {
+        return Routing.HUMAN.equals(task.getAgent()) ? Topics.HUMAN_QUEUE.name() : Topics.agentTasks(task.getAgent()).name();
     }
 
-    /** Routes a turn to its first agent and keeps the task as the turn's current task. */
-    static final class RouteTurn extends TurnProcessor<TurnInSession, AgentTask> {
-        private final Routing routing;
-
-        RouteTurn(Routing routing) {
-            this.routing = routing;
-        }
-
-        @Override
-        public void process(Record<String, TurnInSession> record) {
-            AgentTask task = routing.taskFor(record.value().turn(), record.value().session(), this::agent);
-            turns.put(task.getEnvelope().getTurnId(), task);
-            context.forward(record.withValue(task));
-        }
+    private static TenantUsage sum(TenantUsage total, TenantUsage debit) {
+        return TenantUsage.newBuilder().setTenant(total.getTenant()).setDay(total.getDay())
+                .setTokens(total.getTokens() + debit.getTokens())
+                .setResults(total.getResults() + debit.getResults())
+                .build();
     }
 
-    /**
-     * Turns a result into what comes next: the next task for a handoff, else the reply that ends the turn.
-     * Forwards an {@link AgentTask} or a {@link ReplyOutbound}.
-     */
-    static final class FollowResult extends TurnProcessor<AgentResult, SpecificRecord> {
-        private final Delegation delegation;
-
-        FollowResult(Delegation delegation) {
-            this.delegation = delegation;
-        }
-
-        @Override
-        public void process(Record<String, AgentResult> record) {
-            AgentResult result = record.value();
-            String turnId = result.getEnvelope().getTurnId();
-            AgentTask current = turns.get(turnId);
-            if (result.getOutcome() == Outcome.HANDOFF && current != null) {
-                Delegation.Next next = delegation.follow(current, result, this::agent);
-                if (next.task() != null) {
-                    turns.put(turnId, next.task());
-                    context.forward(record.withValue(next.task()));
-                    return;
-                }
-                turns.delete(turnId);
-                context.forward(record.withValue(next.reply()));
-                return;
-            }
-            turns.delete(turnId);
-            context.forward(record.withValue(Replies.forResult(result)));
-        }
+    private static <V> void globalTable(StreamsBuilder builder, Topic<String, V> topic, String store) {
+        builder.globalTable(topic.name(), consumed(topic),
+                Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
+                        .withKeySerde(topic.keySerde())
+                        .withValueSerde(topic.valueSerde()));
     }
 
     private static <K, V> Consumed<K, V> consumed(Topic<K, V> topic) {

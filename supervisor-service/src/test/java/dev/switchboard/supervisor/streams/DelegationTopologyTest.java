@@ -1,12 +1,12 @@
 package dev.switchboard.supervisor.streams;
 
-import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.DecisionKind;
 import dev.switchboard.events.DelegationLink;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.Handoff;
@@ -26,6 +27,7 @@ import dev.switchboard.events.Outcome;
 import dev.switchboard.events.Principal;
 import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.Usage;
 import dev.switchboard.schemas.Topics;
@@ -41,6 +43,7 @@ public class DelegationTopologyTest {
     TestInputTopic<String, TurnReceived> turns;
     TestInputTopic<String, AgentResult> results;
     TestOutputTopic<String, ReplyOutbound> replies;
+    TestOutputTopic<String, SupervisorDecision> decisions;
     KeyValueStore<String, AgentTask> inProgress;
 
     @BeforeEach
@@ -49,10 +52,11 @@ public class DelegationTopologyTest {
         turns = supervisor.input(Topics.TURNS_CLEARED);
         results = supervisor.input(Topics.AGENT_RESULTS_CLEARED);
         replies = supervisor.output(Topics.REPLIES_OUTBOUND);
+        decisions = supervisor.output(Topics.SUPERVISOR_DECISIONS);
         TestInputTopic<String, AgentDescriptor> catalog = supervisor.input(Topics.AGENTS_CATALOG);
-        catalog.pipeInput("triage", agent("triage", List.of("chat", "billing:read", "support:read"), "support"));
-        catalog.pipeInput("support", agent("support", List.of("support:read", "billing:read"), "billing"));
-        catalog.pipeInput("billing", agent("billing", List.of("billing:read", "billing:refund"), "triage"));
+        catalog.pipeInput("triage", TestEvents.agent("triage", "triage", List.of("chat", "billing:read", "support:read"), "support"));
+        catalog.pipeInput("support", TestEvents.agent("support", "support", List.of("support:read", "billing:read"), "billing"));
+        catalog.pipeInput("billing", TestEvents.agent("billing", "billing", List.of("billing:read", "billing:refund"), "triage"));
         inProgress = supervisor.driver.getKeyValueStore(TopologyProducer.TURNS_STORE);
     }
 
@@ -63,12 +67,6 @@ public class DelegationTopologyTest {
 
     private TestOutputTopic<String, AgentTask> tasksOf(String agent) {
         return supervisor.tasksOf(agent);
-    }
-
-    public static AgentDescriptor agent(String id, List<String> scopes, String handsOffTo) {
-        return AgentDescriptor.newBuilder().setId(id).setDescription(id).setScopes(scopes)
-                .setHandoffs(List.of(new HandoffTarget(handsOffTo, "when needed")))
-                .setMaxIterations(6).setMaxTokens(8000).setTimeoutSeconds(30).setPublishedAt(Instant.now()).build();
     }
 
     static Envelope envelope(String user) {
@@ -133,6 +131,10 @@ public class DelegationTopologyTest {
         assertThat(reply.getKind()).isEqualTo(ReplyKind.FAILURE);
         assertThat(reply.getText()).contains("handoff_undeclared");
         assertThat(tasksOf("billing").isEmpty()).isTrue();
+        SupervisorDecision refused = decisions.readValue();
+        assertThat(refused.getKind()).isEqualTo(DecisionKind.HANDOFF_REFUSED);
+        assertThat(refused.getCode()).isEqualTo("handoff_undeclared");
+        assertThat(refused.getTaskId()).isEqualTo(triage.getTaskId());
         assertThat(inProgress.get("t1")).isNull();
     }
 
@@ -142,8 +144,13 @@ public class DelegationTopologyTest {
         AgentResult forged = handoff(triage, "support");
         forged.setEnvelope(envelope("mallory"));
         results.pipeInput("s1", forged);
-        assertThat(replies.readValue().getText()).contains("handoff_cross_tenant");
+        ReplyOutbound reply = replies.readValue();
+        assertThat(reply.getText()).contains("handoff_cross_tenant");
+        assertThat(reply.getEnvelope().getPrincipal().getUser()).as("answered under the task's identity").isEqualTo("alice");
         assertThat(tasksOf("support").isEmpty()).isTrue();
+        SupervisorDecision refused = decisions.readValue();
+        assertThat(refused.getCode()).isEqualTo("handoff_cross_tenant");
+        assertThat(refused.getEnvelope().getPrincipal().getUser()).isEqualTo("alice");
     }
 
     @Test
@@ -157,6 +164,7 @@ public class DelegationTopologyTest {
         results.pipeInput("s1", handoff(task, "support"));
         assertThat(tasksOf("support").isEmpty()).isTrue();
         assertThat(replies.readValue().getKind()).isEqualTo(ReplyKind.LIMIT);
+        assertThat(decisions.readValue().getKind()).isEqualTo(DecisionKind.HOP_LIMIT);
         assertThat(inProgress.get("t1")).isNull();
     }
 

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -18,7 +17,9 @@ import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.DelegationLink;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.Principal;
+import dev.switchboard.events.RoutingRule;
 import dev.switchboard.events.SessionState;
+import dev.switchboard.events.SupervisorPolicy;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.Usage;
 import dev.switchboard.schemas.Topics;
@@ -27,14 +28,12 @@ import dev.switchboard.supervisor.config.SupervisorConfig;
 /** Each routing step through the real topology: active agent, tenant rules, default; scopes narrowed. */
 class RoutingTopologyTest {
 
-    record Rule(String pattern, Optional<String> channel, String agent) implements SupervisorConfig.RoutingRule {
-    }
-
     static final SupervisorConfig CONFIG = SupervisorDriver.Config.of("triage",
             List.of("chat", "billing:read", "support:read"), 4, 10)
-            .withTenants(Map.of("acme", () -> List.of(
-                    new Rule("\\b(invoice|refund)", Optional.empty(), "billing"),
-                    new Rule("crash", Optional.of("whatsapp"), "support"))));
+            .withTenants(Map.of("acme", SupervisorDriver.Config.Tenant.withRules(
+                    SupervisorDriver.Config.rule("\\b(invoice|refund)", null, null, "billing"),
+                    SupervisorDriver.Config.rule("crash", "whatsapp", null, "support"),
+                    SupervisorDriver.Config.rule(null, null, "plan=enterprise", "support"))));
 
     SupervisorDriver supervisor;
     TestInputTopic<String, TurnReceived> turns;
@@ -47,9 +46,9 @@ class RoutingTopologyTest {
         turns = supervisor.input(Topics.TURNS_CLEARED);
         sessions = supervisor.input(Topics.SESSIONS_STATE);
         var catalog = supervisor.input(Topics.AGENTS_CATALOG);
-        catalog.pipeInput("triage", DelegationTopologyTest.agent("triage", List.of("chat", "billing:read", "support:read"), "support"));
-        catalog.pipeInput("support", DelegationTopologyTest.agent("support", List.of("support:read"), "billing"));
-        catalog.pipeInput("billing", DelegationTopologyTest.agent("billing", List.of("billing:read", "billing:refund"), "triage"));
+        catalog.pipeInput("triage", TestEvents.agent("triage", "triage", List.of("chat", "billing:read", "support:read"), "support"));
+        catalog.pipeInput("support", TestEvents.agent("support", "support", List.of("support:read"), "billing"));
+        catalog.pipeInput("billing", TestEvents.agent("billing", "billing", List.of("billing:read", "billing:refund"), "triage"));
         inProgress = supervisor.driver.getKeyValueStore(TopologyProducer.TURNS_STORE);
     }
 
@@ -114,6 +113,52 @@ class RoutingTopologyTest {
         sessions.pipeInput("s2", state("s2", "retired-agent"));
         turns.pipeInput("s2", turn("acme", "s2", "webchat", "refund now"));
         routed("billing");
+    }
+
+    @Test
+    void aRuleCanMatchAnAttributeOfThePrincipal() {
+        turns.pipeInput("s1", TestEvents.turn("acme", "s1", "t1", Map.of("plan", "enterprise"), "hello"));
+        AgentTask task = routed("support");
+        assertThat(task.getEnvelope().getDelegationChain().get(0).getReason()).contains("plan=enterprise");
+        turns.pipeInput("s2", TestEvents.turn("acme", "s2", "t2", Map.of("plan", "free"), "hello"));
+        routed("triage");
+    }
+
+    @Test
+    void whenNoRuleMatchesTheRouterModelChoosesByTheAgentsDescriptions() {
+        var catalog = supervisor.input(Topics.AGENTS_CATALOG);
+        catalog.pipeInput("support", TestEvents.agent("support",
+                "Fixes problems with the app: crashes, error messages, login and password trouble", List.of("support:read")));
+        catalog.pipeInput("billing", TestEvents.agent("billing",
+                "Answers questions about invoices, charges, payments and refunds", List.of("billing:read")));
+
+        turns.pipeInput("s1", turn("acme", "s1", "webchat", "My login keeps failing with an error"));
+        assertThat(routed("support").getEnvelope().getDelegationChain().get(0).getReason()).startsWith("router:");
+        turns.pipeInput("s2", turn("acme", "s2", "webchat", "Two charges for one payment?"));
+        routed("billing");
+        turns.pipeInput("s3", turn("acme", "s3", "webchat", "What is the weather tomorrow?"));
+        assertThat(routed("triage").getEnvelope().getDelegationChain().get(0).getReason()).isEqualTo("default agent");
+    }
+
+    @Test
+    void aPolicyOnTheTopicReplacesTheTenantsRulesAtRunTimeAndItsTombstoneRestoresThem() {
+        var policies = supervisor.input(Topics.SUPERVISOR_POLICIES);
+        policies.pipeInput("acme", SupervisorPolicy.newBuilder().setTenant("acme")
+                .setRules(List.of(RoutingRule.newBuilder().setPattern("weather").setAgent("support").build()))
+                .setDefaultAgent("billing").setUpdatedAt(Instant.now()).build());
+
+        turns.pipeInput("s1", turn("acme", "s1", "webchat", "weather please"));
+        routed("support");
+        turns.pipeInput("s2", turn("acme", "s2", "webchat", "my invoice"));
+        assertThat(routed("billing").getEnvelope().getDelegationChain().get(0).getReason())
+                .as("the configured invoice rule no longer applies; the policy's default agent does")
+                .isEqualTo("default agent");
+
+        policies.pipeInput("acme", (SupervisorPolicy) null);
+        turns.pipeInput("s3", turn("acme", "s3", "webchat", "weather please"));
+        routed("triage");
+        turns.pipeInput("s4", turn("acme", "s4", "webchat", "my invoice"));
+        assertThat(routed("billing").getEnvelope().getDelegationChain().get(0).getReason()).contains("invoice");
     }
 
     static SessionState state(String session, String activeAgent) {

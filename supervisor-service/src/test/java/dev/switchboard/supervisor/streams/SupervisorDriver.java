@@ -1,7 +1,11 @@
 package dev.switchboard.supervisor.streams;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 
 import org.apache.kafka.streams.StreamsConfig;
@@ -12,25 +16,71 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.supervisor.DescriptionRouter;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 
 /** The supervisor's real topology in a {@link TopologyTestDriver}, with the catalog's topics. */
 final class SupervisorDriver implements AutoCloseable {
 
+    /** Wall-clock start of every driver: a fixed day, so tenant budgets are counted on a known date. */
+    static final Instant START = Instant.parse("2026-03-02T10:00:00Z");
+
     /** A supervisor configuration for tests. */
     record Config(String defaultAgent, List<String> defaultScopes, int maxHops, int maxIterations, long maxTokens,
-            int historyMessages, Map<String, TenantRouting> tenants) implements SupervisorConfig {
+            int historyMessages, Map<String, TenantRouting> tenants, Budgets budgets, Timeouts timeouts, Router router)
+            implements SupervisorConfig {
+
+        record BudgetLimits(long sessionTokens, long dailyTokens) implements Budgets {
+        }
+
+        record TimeoutSettings(Duration task, Duration grace, Duration checkInterval, Duration settledRetention)
+                implements Timeouts {
+        }
+
+        record RouterSettings(boolean enabled, double minScore) implements Router {
+        }
+
+        record Rule(Optional<String> pattern, Optional<String> channel, Optional<String> attribute, String agent)
+                implements RoutingRule {
+        }
+
+        record Tenant(List<RoutingRule> rules, Optional<String> defaultAgent, OptionalLong sessionTokens,
+                OptionalLong dailyTokens) implements TenantRouting {
+            static Tenant withRules(RoutingRule... rules) {
+                return new Tenant(List.of(rules), Optional.empty(), OptionalLong.empty(), OptionalLong.empty());
+            }
+        }
 
         static Config of(String defaultAgent, List<String> defaultScopes, int maxHops, int historyMessages) {
-            return new Config(defaultAgent, defaultScopes, maxHops, 8, 16000, historyMessages, Map.of());
+            return new Config(defaultAgent, defaultScopes, maxHops, 8, 16000, historyMessages, Map.of(),
+                    new BudgetLimits(1_000_000, 10_000_000),
+                    new TimeoutSettings(Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(1),
+                            Duration.ofDays(7)),
+                    new RouterSettings(true, 0.25));
         }
 
         Config withLimits(int maxIterations, long maxTokens) {
-            return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants);
+            return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants,
+                    budgets, timeouts, router);
         }
 
         Config withTenants(Map<String, TenantRouting> tenants) {
-            return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants);
+            return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants,
+                    budgets, timeouts, router);
+        }
+
+        Config withBudgets(long sessionTokens, long dailyTokens) {
+            return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants,
+                    new BudgetLimits(sessionTokens, dailyTokens), timeouts, router);
+        }
+
+        Config withoutRouter() {
+            return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants,
+                    budgets, timeouts, new RouterSettings(false, router.minScore()));
+        }
+
+        static RoutingRule rule(String pattern, String channel, String attribute, String agent) {
+            return new Rule(Optional.ofNullable(pattern), Optional.ofNullable(channel), Optional.ofNullable(attribute), agent);
         }
     }
 
@@ -40,7 +90,8 @@ final class SupervisorDriver implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "supervisor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(new TopologyProducer().topology(config), props);
+        driver = new TopologyTestDriver(
+                new TopologyProducer().topology(config, new DescriptionRouter(config.router().minScore())), props, START);
     }
 
     <V> TestInputTopic<String, V> input(Topic<String, V> topic) {

@@ -1,0 +1,45 @@
+package dev.switchboard.supervisor.streams;
+
+import org.apache.kafka.streams.processor.api.Record;
+
+import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.DecisionKind;
+import dev.switchboard.events.ReplyKind;
+import dev.switchboard.events.SupervisorDecision;
+import dev.switchboard.events.TurnReceived;
+import dev.switchboard.supervisor.Decisions;
+import dev.switchboard.supervisor.Replies;
+import dev.switchboard.supervisor.Routing;
+import dev.switchboard.supervisor.TenantPolicy;
+
+/**
+ * Routes a cleared turn (joined with its session's memory) to its first agent, through the budget check.
+ * A session that is with a person goes to {@code human.queue} instead, until it is released.
+ */
+final class RouteTurn extends SupervisorProcessor<TopologyProducer.TurnInSession> {
+
+    RouteTurn(Supervision supervision) {
+        super(supervision);
+    }
+
+    @Override
+    public void process(Record<String, TopologyProducer.TurnInSession> record) {
+        TurnReceived turn = record.value().turn();
+        Routing routing = supervision.routing();
+        SupervisorDecision escalated = escalations.get(record.key());
+        if (escalated != null) {
+            AgentTask task = routing.taskFor(turn, record.value().session(),
+                    new Routing.Choice(Routing.HUMAN, "session escalated by " + escalated.getAgent()), null);
+            context.forward(record.withValue(task));
+            context.forward(record.withValue(Replies.of(turn.getEnvelope(), Routing.HUMAN, ReplyKind.ESCALATION,
+                    Replies.WITH_HUMAN)));
+            context.forward(record.withValue(Decisions.of(turn.getEnvelope(), DecisionKind.QUEUED_FOR_HUMAN,
+                    "session_escalated", "turn queued for a person", Routing.HUMAN, task.getTaskId())));
+            return;
+        }
+        TenantPolicy policy = policy(turn.getEnvelope().getTenant());
+        Routing.Choice choice = routing.choose(turn, record.value().session(), policy, this);
+        AgentTask task = routing.taskFor(turn, record.value().session(), choice, find(choice.agent()));
+        dispatch(record, task, policy);
+    }
+}
