@@ -1,5 +1,7 @@
 package dev.switchboard.agent;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,15 @@ public final class AgentRunner {
         if (agent == null) {
             return TaskMapping.failure(task, "agent_not_hosted", "Agent " + task.getAgent() + " is not hosted by this service");
         }
-        return TaskMapping.result(task, agent.loop().run(TaskMapping.input(task, agent.definition().limits().timeout())));
+        Duration timeout = agent.definition().limits().timeout();
+        if (task.getDeadline() != null) {
+            // The supervisor ends the turn at the deadline: work after it would be spent for nothing.
+            Duration left = Duration.between(Instant.now(), task.getDeadline());
+            if (left.isNegative() || left.isZero()) {
+                return TaskMapping.failure(task, "deadline_passed", "The task's deadline passed before it started");
+            }
+            timeout = left.compareTo(timeout) < 0 ? left : timeout;
+        }
+        return TaskMapping.result(task, agent.loop().run(TaskMapping.input(task, timeout)));
     }
 }

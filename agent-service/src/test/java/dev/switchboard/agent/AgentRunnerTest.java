@@ -1,12 +1,12 @@
 package dev.switchboard.agent;
 
-import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +68,19 @@ public class AgentRunnerTest {
         assertThat(result.getOutcome()).isEqualTo(Outcome.FAILURE);
         assertThat(result.getFailure().getCode()).isEqualTo("token_limit");
         assertThat(result.getReply()).isNull();
+    }
+
+    @Test
+    void aTaskWhoseDeadlinePassedIsNotRunAndUsesNothing() {
+        AgentTask late = task("concierge", "hi", 3, 1000);
+        late.setDeadline(Instant.now().minusSeconds(1));
+        AgentResult result = runner.run(late);
+        assertThat(result.getFailure().getCode()).isEqualTo("deadline_passed");
+        assertThat(result.getUsage().getInputTokens()).isZero();
+
+        AgentTask inTime = task("concierge", "hi", 3, 1000);
+        inTime.setDeadline(Instant.now().plusSeconds(30));
+        assertThat(runner.run(inTime).getOutcome()).isEqualTo(Outcome.REPLY);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.switchboard.memory;
 
-import java.util.Map;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.switchboard.events.AgentResult;

@@ -16,6 +16,7 @@ import dev.switchboard.events.DeliveryReport;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SessionControl;
 import dev.switchboard.events.SessionState;
+import dev.switchboard.events.SessionUsage;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.SupervisorPolicy;
 import dev.switchboard.events.TenantUsage;
@@ -29,7 +30,7 @@ public final class EventTypes {
     public static final List<Class<? extends SpecificRecord>> ALL = List.of(
             TurnReceived.class, TurnRejected.class, AgentTask.class, AgentResult.class,
             ReplyOutbound.class, SessionState.class, DeliveryReport.class, AgentDescriptor.class,
-            SupervisorDecision.class, SupervisorPolicy.class, TenantUsage.class, SessionControl.class);
+            SupervisorDecision.class, SupervisorPolicy.class, TenantUsage.class, SessionControl.class, SessionUsage.class);
 
     private static final Map<Long, Class<? extends SpecificRecord>> BY_FINGERPRINT = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(type -> fingerprint(schemaOf(type)), Function.identity()));
