@@ -45,8 +45,11 @@ public class AuditEventEntity extends PanacheEntityBase {
     @Column(name = "turn_id", nullable = false)
     public String turnId;
 
-    /** The id of the event published on the cleared topic (derived from {@link #eventId}). */
-    @Column(name = "cleared_event_id", nullable = false)
+    /**
+     * The id of the event published on the cleared topic (derived from {@link #eventId}); {@code null} for a
+     * supervisor decision, which is not re-published.
+     */
+    @Column(name = "cleared_event_id")
     public String clearedEventId;
 
     @Column(name = "source_topic", nullable = false)
@@ -67,6 +70,25 @@ public class AuditEventEntity extends PanacheEntityBase {
 
     @Column(name = "occurred_at", nullable = false)
     public Instant occurredAt;
+
+    /**
+     * A supervisor decision's kind ({@code DecisionKind} by name); {@code null} on other rows. Kept as text
+     * rather than the Avro enum, so that a row written for a kind this build does not know still reads.
+     */
+    @Column(length = 32)
+    public String decision;
+
+    /** A supervisor decision's machine-readable reason, such as {@code handoff_undeclared}. */
+    @Column(name = "decision_code")
+    public String decisionCode;
+
+    /** The agent a supervisor decision concerns, if any. */
+    @Column
+    public String agent;
+
+    /** The task a supervisor decision concerns, if any. */
+    @Column(name = "task_id")
+    public String taskId;
 
     /** Set by the database when the row is inserted. */
     @Column(name = "recorded_at", nullable = false, insertable = false, updatable = false)

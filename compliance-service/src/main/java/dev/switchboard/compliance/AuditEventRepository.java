@@ -18,12 +18,15 @@ public class AuditEventRepository implements PanacheRepository<AuditEventEntity>
      * @return whether a row was inserted
      */
     public boolean insertIfAbsent(AuditEventEntity row) {
+        // The nullable values are cast: a bare null parameter has no type PostgreSQL can infer from.
         int inserted = getEntityManager().createNativeQuery("""
                 INSERT INTO audit_events (event_id, event_type, tenant, session_id, turn_id, cleared_event_id,
                                           source_topic, source_partition, source_offset, content, redactions,
-                                          occurred_at)
-                VALUES (:eventId, :eventType, :tenant, :sessionId, :turnId, :clearedEventId,
-                        :sourceTopic, :sourcePartition, :sourceOffset, :content, :redactions, :occurredAt)
+                                          occurred_at, decision, decision_code, agent, task_id)
+                VALUES (:eventId, :eventType, :tenant, :sessionId, :turnId, CAST(:clearedEventId AS VARCHAR),
+                        :sourceTopic, :sourcePartition, :sourceOffset, :content, :redactions, :occurredAt,
+                        CAST(:decision AS VARCHAR), CAST(:decisionCode AS VARCHAR), CAST(:agent AS VARCHAR),
+                        CAST(:taskId AS VARCHAR))
                 ON CONFLICT (event_id) DO NOTHING
                 """)
                 .setParameter("eventId", row.eventId)
@@ -38,6 +41,10 @@ public class AuditEventRepository implements PanacheRepository<AuditEventEntity>
                 .setParameter("content", row.content)
                 .setParameter("redactions", row.redactions)
                 .setParameter("occurredAt", row.occurredAt)
+                .setParameter("decision", row.decision)
+                .setParameter("decisionCode", row.decisionCode)
+                .setParameter("agent", row.agent)
+                .setParameter("taskId", row.taskId)
                 .executeUpdate();
         return inserted == 1;
     }

@@ -1,6 +1,9 @@
 package dev.switchboard.compliance;
 
-/** What recording an event in the audit trail found, and so whether its cleared form is published. */
+/**
+ * What recording an event in the audit trail found, and so whether its cleared form is published. A supervisor
+ * decision has no cleared form; for it the outcome only tells what the trail already knew.
+ */
 public enum AuditOutcome {
 
     /** First time this event id is seen: publish. */

@@ -13,6 +13,7 @@ import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.Failure;
 import dev.switchboard.events.Handoff;
 import dev.switchboard.events.Step;
+import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.schemas.Envelopes;
 
@@ -79,6 +80,28 @@ public final class EventRedactor {
                 .setModel(raw.getModel())
                 .build();
         return new Cleared<>(cleared, toJson(auditContent(cleared)), counter.total);
+    }
+
+    /**
+     * What the audit trail keeps of a supervisor decision, which is not re-published: its detail. The detail
+     * is written for people and is meant never to quote a message, but it is redacted all the same, so that
+     * no audit row depends on another service keeping that promise. Kind, code, agent and task have columns
+     * of their own.
+     */
+    public static AuditContent auditContent(SupervisorDecision decision) {
+        Counter counter = new Counter();
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("detail", counter.redact(decision.getDetail()));
+        return new AuditContent(toJson(content), counter.total);
+    }
+
+    /**
+     * Redacted content for an audit row of an event that has no cleared form.
+     *
+     * @param json       the redacted content as a JSON document
+     * @param redactions how many values were replaced
+     */
+    public record AuditContent(String json, int redactions) {
     }
 
     /** What the audit trail keeps of a result: what the agent said and did, never the raw text. */

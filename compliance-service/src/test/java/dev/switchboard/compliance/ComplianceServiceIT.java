@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.events.DecisionKind;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.PostgresTestResource;
@@ -79,6 +80,64 @@ class ComplianceServiceIT {
             assertThat(row.eventType).isEqualTo(EventType.AGENT_RESULT);
             assertThat(row.redactions).isEqualTo(6);
             assertThat(row.content).contains("HANDOFF").doesNotContain("@example.org");
+        });
+    }
+
+    @Test
+    void aDecisionIsAuditedOnceWithItsKindCodeAgentAndTask() {
+        String session = UUID.randomUUID().toString();
+        var decision = TestEvents.decision(UUID.randomUUID().toString(), session, DecisionKind.HANDOFF_REFUSED,
+                "handoff_undeclared", "concierge may not hand off to billing; asked by kim@example.com",
+                "concierge", "task-7");
+        SourcePosition position = new SourcePosition("supervisor.decisions", 1, 5);
+
+        assertThat(compliance.auditDecision(decision, position)).isEqualTo(AuditOutcome.RECORDED);
+        assertThat(compliance.auditDecision(decision, position)).isEqualTo(AuditOutcome.REDELIVERED);
+        assertThat(compliance.auditDecision(decision, new SourcePosition("supervisor.decisions", 1, 6)))
+                .isEqualTo(AuditOutcome.DUPLICATE);
+
+        assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
+            assertThat(row.eventId).isEqualTo(decision.getEnvelope().getEventId());
+            assertThat(row.eventType).isEqualTo(EventType.SUPERVISOR_DECISION);
+            assertThat(row.decision).isEqualTo("HANDOFF_REFUSED");
+            assertThat(row.decisionCode).isEqualTo("handoff_undeclared");
+            assertThat(row.agent).isEqualTo("concierge");
+            assertThat(row.taskId).isEqualTo("task-7");
+            assertThat(row.clearedEventId).isNull();
+            assertThat(row.content).contains("[EMAIL]").doesNotContain("kim@example.com");
+            assertThat(row.redactions).isEqualTo(1);
+            assertThat(row.sourceOffset).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void aDecisionAboutNoAgentOrTaskIsAuditedWithoutThem() {
+        String session = UUID.randomUUID().toString();
+        var decision = TestEvents.decision(UUID.randomUUID().toString(), session, DecisionKind.BUDGET_EXHAUSTED,
+                "session_tokens", "session used 12000 of 10000 tokens", null, null);
+
+        compliance.auditDecision(decision, new SourcePosition("supervisor.decisions", 0, 0));
+
+        assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
+            assertThat(row.decision).isEqualTo("BUDGET_EXHAUSTED");
+            assertThat(row.agent).isNull();
+            assertThat(row.taskId).isNull();
+            assertThat(row.redactions).isZero();
+        });
+    }
+
+    @Test
+    void turnsAndResultsCarryNoDecisionColumns() {
+        String session = UUID.randomUUID().toString();
+        compliance.clearTurn(TestEvents.turn(UUID.randomUUID().toString(), session, "hi"),
+                new SourcePosition("turns.raw", 0, 1));
+
+        assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
+            assertThat(row.clearedEventId).isNotNull();
+            assertThat(row.decision).isNull();
+            assertThat(row.decisionCode).isNull();
+            assertThat(row.agent).isNull();
+            assertThat(row.taskId).isNull();
         });
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.DecisionKind;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.schemas.Envelopes;
 
@@ -79,5 +80,19 @@ class EventRedactorTest {
         assertThat(cleared.event().getReply()).isNull();
         assertThat(cleared.event().getHandoff()).isNull();
         assertThat(cleared.event().getSteps()).isEmpty();
+    }
+
+    @Test
+    void aDecisionIsAuditedWithItsDetailRedacted() throws Exception {
+        var decision = TestEvents.decision("e1", "s1", DecisionKind.ESCALATED, "agent_escalated",
+                "escalated for ivan@example.com", "concierge", "task-1");
+
+        EventRedactor.AuditContent content = EventRedactor.auditContent(decision);
+
+        assertThat(content.redactions()).isEqualTo(1);
+        JsonNode json = JSON.readTree(content.json());
+        assertThat(json.get("detail").asText()).isEqualTo("escalated for [EMAIL]");
+        assertThat(json.size()).isEqualTo(1);
+        assertThat(decision.getDetail()).isEqualTo("escalated for ivan@example.com");
     }
 }

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.DecisionKind;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.Failure;
 import dev.switchboard.events.Handoff;
@@ -12,6 +13,7 @@ import dev.switchboard.events.Outcome;
 import dev.switchboard.events.Principal;
 import dev.switchboard.events.Step;
 import dev.switchboard.events.StepKind;
+import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.Usage;
 
@@ -52,5 +54,12 @@ public final class TestEvents {
                         .setDetail("looked up heidi@example.org").setDurationMillis(5).build()))
                 .setModel("offline")
                 .build();
+    }
+
+    /** A decision of the supervisor; {@code agent} and {@code taskId} may be null. */
+    public static SupervisorDecision decision(String eventId, String session, DecisionKind kind, String code,
+            String detail, String agent, String taskId) {
+        return SupervisorDecision.newBuilder().setEnvelope(envelope(eventId, session)).setKind(kind).setCode(code)
+                .setDetail(detail).setAgent(agent).setTaskId(taskId).build();
     }
 }

@@ -1,7 +1,9 @@
 package dev.switchboard.compliance.messaging;
 
-import java.time.Duration;
-import java.util.function.Supplier;
+import static dev.switchboard.compliance.messaging.IncomingRecords.deadLetter;
+import static dev.switchboard.compliance.messaging.IncomingRecords.offsetOf;
+import static dev.switchboard.compliance.messaging.IncomingRecords.positionOf;
+import static dev.switchboard.compliance.messaging.IncomingRecords.withRetries;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,13 +14,11 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.compliance.ComplianceService;
 import dev.switchboard.compliance.ComplianceService.Clearance;
-import dev.switchboard.compliance.SourcePosition;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.TurnReceived;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 
 /**
@@ -40,11 +40,6 @@ public class ComplianceConsumer {
     public static final String AGENT_RESULTS_CLEARED = "agent-results-cleared";
 
     private static final Logger LOG = Logger.getLogger(ComplianceConsumer.class);
-
-    /** About half a minute of retries in all before a record is dead-lettered. */
-    private static final int AUDIT_RETRIES = 8;
-    private static final Duration AUDIT_FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration AUDIT_MAX_BACKOFF = Duration.ofSeconds(8);
 
     @Inject
     ComplianceService compliance;
@@ -100,32 +95,5 @@ public class ComplianceConsumer {
                             offsetOf(record));
                     return null;
                 });
-    }
-
-    /**
-     * Audits with bounded retries and exponential back-off, so that a database restart or failover does not
-     * send records to the dead-letter topic; a failure that outlasts them does (and can be replayed from there).
-     */
-    private static <T> Clearance<T> withRetries(Supplier<Clearance<T>> audit) {
-        return Uni.createFrom().item(audit)
-                .onFailure().retry().withBackOff(AUDIT_FIRST_BACKOFF, AUDIT_MAX_BACKOFF).atMost(AUDIT_RETRIES)
-                .await().indefinitely();
-    }
-
-    /** A record whose value did not decode reaches here with no payload, if at all: dead-letter it. */
-    private static Uni<Void> deadLetter(KafkaRecord<String, ?> record) {
-        return Uni.createFrom().completionStage(record.nack(new IllegalArgumentException(
-                "Record " + record.getTopic() + "-" + record.getPartition() + "@" + offsetOf(record)
-                        + " has no decodable value")));
-    }
-
-    private static SourcePosition positionOf(KafkaRecord<String, ?> record) {
-        return new SourcePosition(record.getTopic(), record.getPartition(), offsetOf(record));
-    }
-
-    private static long offsetOf(KafkaRecord<String, ?> record) {
-        return record.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(IncomingKafkaRecordMetadata::getOffset)
-                .orElseThrow(() -> new IllegalStateException("Not an incoming Kafka record: " + record));
     }
 }
