@@ -14,7 +14,8 @@ import dev.switchboard.supervisor.TenantPolicy;
 
 /**
  * Routes a cleared turn (joined with its session's memory) to its first agent, through the budget check.
- * A session that is with a person goes to {@code human.queue} instead, until it is released.
+ * A session that is with a person goes to {@code human.queue} instead, until it is released; a routing rule
+ * whose agent is {@value Routing#HUMAN} escalates the session by policy.
  */
 final class RouteTurn extends SupervisorProcessor<TopologyProducer.TurnInSession> {
 
@@ -29,17 +30,31 @@ final class RouteTurn extends SupervisorProcessor<TopologyProducer.TurnInSession
         SupervisorDecision escalated = escalations.get(record.key());
         if (escalated != null) {
             AgentTask task = routing.taskFor(turn, record.value().session(),
-                    new Routing.Choice(Routing.HUMAN, "session escalated by " + escalated.getAgent()), null);
-            context.forward(record.withValue(task));
-            context.forward(record.withValue(Replies.of(turn.getEnvelope(), Routing.HUMAN, ReplyKind.ESCALATION,
-                    Replies.WITH_HUMAN)));
-            context.forward(record.withValue(Decisions.of(turn.getEnvelope(), DecisionKind.QUEUED_FOR_HUMAN,
-                    "session_escalated", "turn queued for a person", Routing.HUMAN, task.getTaskId())));
+                    new Routing.Choice(Routing.HUMAN, "session is with a person (" + escalated.getCode() + ")"), null);
+            toPerson(record, task, Decisions.of(turn.getEnvelope(), DecisionKind.QUEUED_FOR_HUMAN,
+                    "session_escalated", "turn queued for a person", Routing.HUMAN, task.getTaskId()));
             return;
         }
         TenantPolicy policy = policy(turn.getEnvelope().getTenant());
         Routing.Choice choice = routing.choose(turn, record.value().session(), policy, this);
         AgentTask task = routing.taskFor(turn, record.value().session(), choice, find(choice.agent()));
+        if (Routing.HUMAN.equals(choice.agent())) {
+            // A routing rule of the tenant's policy escalates: the session stays with a person until released.
+            SupervisorDecision byPolicy = Decisions.of(turn.getEnvelope(), DecisionKind.ESCALATED, "routing_policy",
+                    "escalated to a person by " + choice.reason(), null, task.getTaskId());
+            escalations.put(record.key(), byPolicy);
+            toPerson(record, task, byPolicy);
+            return;
+        }
         dispatch(record, task, policy);
+    }
+
+    /** Puts the turn on the human queue and tells the user a colleague has it. */
+    private void toPerson(Record<String, TopologyProducer.TurnInSession> record, AgentTask task,
+            SupervisorDecision decision) {
+        context.forward(record.withValue(task));
+        context.forward(record.withValue(Replies.of(task.getEnvelope(), Routing.HUMAN, ReplyKind.ESCALATION,
+                Replies.WITH_HUMAN)));
+        context.forward(record.withValue(decision));
     }
 }

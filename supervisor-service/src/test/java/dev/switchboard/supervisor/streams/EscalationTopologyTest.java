@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -22,8 +23,10 @@ import dev.switchboard.events.DelegationLink;
 import dev.switchboard.events.Outcome;
 import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.RoutingRule;
 import dev.switchboard.events.SessionControl;
 import dev.switchboard.events.SupervisorDecision;
+import dev.switchboard.events.SupervisorPolicy;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.Replies;
@@ -105,6 +108,26 @@ class EscalationTopologyTest {
         turns.pipeInput("s1", turn("acme", "s1", "t3"));
         assertThat(agentTasks.readValue().getEnvelope().getTurnId()).isEqualTo("t3");
         assertThat(humanQueue.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRoutingRuleToHumanEscalatesBySessionPolicy() {
+        supervisor.input(Topics.SUPERVISOR_POLICIES).pipeInput("acme", SupervisorPolicy.newBuilder().setTenant("acme")
+                .setRules(List.of(RoutingRule.newBuilder().setPattern("complaint").setAgent("human").build()))
+                .setUpdatedAt(Instant.now()).build());
+        turns.pipeInput("s3", TestEvents.turn("acme", "s3", "t5", Map.of(), "I want to file a complaint"));
+
+        assertThat(agentTasks.isEmpty()).isTrue();
+        assertThat(humanQueue.readValuesToList()).extracting(task -> task.getEnvelope().getSessionId())
+                .containsExactly("s1", "s3");
+        SupervisorDecision byPolicy = escalations.get("s3");
+        assertThat(byPolicy.getKind()).isEqualTo(DecisionKind.ESCALATED);
+        assertThat(byPolicy.getCode()).isEqualTo("routing_policy");
+        assertThat(supervisor.driver.getKeyValueStore(TopologyProducer.TURNS_STORE).get("t5"))
+                .as("a person has no deadline").isNull();
+
+        turns.pipeInput("s3", turn("acme", "s3", "t6"));
+        assertThat(humanQueue.readValue().getEnvelope().getTurnId()).isEqualTo("t6");
     }
 
     @Test
