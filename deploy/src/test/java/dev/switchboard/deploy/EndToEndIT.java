@@ -92,6 +92,16 @@ class EndToEndIT {
             assertThat(roles.get(1)).startsWith("AGENT:").contains("offline model");
         });
 
+        // The supervisor debited the result to the session's budget.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> budget = get("supervisor-service", "/v1/budgets/sessions/" + sessionId);
+            assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
+            JsonNode used = JSON.readTree(budget.body());
+            assertThat(used.path("tenant").asText()).isEqualTo(LocalStack.DEMO_TENANT);
+            assertThat(used.path("usedTokens").asLong()).isPositive();
+            assertThat(used.path("remainingTokens").asLong()).isLessThan(used.path("limitTokens").asLong());
+        });
+
         // The audit table holds a row for each event of the turn, redacted.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<String[]> rows = auditRows(sessionId);

@@ -63,6 +63,8 @@ public final class LocalRunner {
                         + "', header X-Api-Key: " + LocalStack.DEMO_API_KEY + ")",
                 "  memory        http://localhost:" + s.port("memory-service") + "/v1/sessions/{sessionId}",
                 "  audit         http://localhost:" + s.port("compliance-service") + "/v1/audit/sessions/{sessionId}",
+                "  budgets       http://localhost:" + s.port("supervisor-service") + "/v1/budgets/tenants/" + LocalStack.DEMO_TENANT
+                        + "   (operator key for policies and releases: " + LocalStack.DEMO_OPERATOR_KEY + ")",
                 "  Kafka         " + s.bootstrapServers() + "   PostgreSQL " + s.jdbcUrl(),
                 "",
                 "Try:",

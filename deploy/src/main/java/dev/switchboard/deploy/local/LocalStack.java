@@ -32,6 +32,8 @@ public final class LocalStack implements AutoCloseable {
     /** The web chat tenant of the local run and its API key (local use only). */
     public static final String DEMO_TENANT = "demo";
     public static final String DEMO_API_KEY = "demo-key";
+    /** The operator key of the local run, for the supervisor's policy and release endpoints. */
+    public static final String DEMO_OPERATOR_KEY = "demo-operator-key";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
 
@@ -147,7 +149,10 @@ public final class LocalStack implements AutoCloseable {
                 properties.put("quarkus.datasource.username", "postgres");
                 properties.put("quarkus.datasource.password", "postgres");
             }
-            case "supervisor-service" -> properties.put("kafka-streams.state.dir", state.toString());
+            case "supervisor-service" -> {
+                properties.put("kafka-streams.state.dir", state.toString());
+                properties.put("switchboard.operator.key-sha256", sha256(DEMO_OPERATOR_KEY));
+            }
             case "memory-service" -> {
                 properties.put("kafka-streams.state.dir", state.toString());
             }
@@ -194,6 +199,24 @@ public final class LocalStack implements AutoCloseable {
 
     public LocalSettings settings() {
         return settings;
+    }
+
+    /**
+     * The operating system's process id of each running process of the stack, by name: the services'
+     * modules, {@code kafka} and {@code postgresql} (its postmaster; backends are its children). For
+     * tools that watch or profile the stack, such as the benchmark.
+     */
+    public synchronized Map<String, Long> processIds() throws IOException {
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        services.forEach(service -> pids.put(service.module(), service.pid()));
+        if (broker != null) {
+            pids.put("kafka", broker.pid());
+        }
+        Path postmaster = settings.home().resolve("postgres").resolve("postmaster.pid");
+        if (postgres != null && Files.isRegularFile(postmaster)) {
+            pids.put("postgresql", Long.parseLong(Files.readAllLines(postmaster).get(0).trim()));
+        }
+        return pids;
     }
 
     /** Stops the services (in parallel, newest first), then the broker, then PostgreSQL. Idempotent. */
