@@ -12,6 +12,7 @@ import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.DeliveryReport;
+import dev.switchboard.events.ErasureRequested;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SessionControl;
 import dev.switchboard.events.SessionState;
@@ -30,7 +31,7 @@ import dev.switchboard.schemas.serde.AvroSerde;
  * {@link #DELIVERIES}; compliance writes {@link #TURNS_CLEARED}, {@link #TURNS_REJECTED} and
  * {@link #AGENT_RESULTS_CLEARED}; the supervisor writes task topics, {@link #HUMAN_QUEUE},
  * {@link #REPLIES_OUTBOUND}, {@link #SUPERVISOR_DECISIONS} and {@link #TENANT_USAGE}; agents write
- * {@link #AGENT_RESULTS_RAW}; memory writes {@link #SESSIONS_STATE}; operators write {@link #SUPERVISOR_POLICIES}
+ * {@link #AGENT_RESULTS_RAW}; memory writes {@link #SESSIONS_STATE}; compliance writes {@link #ERASURES}; operators write {@link #SUPERVISOR_POLICIES}
  * and {@link #SESSIONS_CONTROL}.
  */
 public final class Topics {
@@ -73,6 +74,10 @@ public final class Topics {
     public static final Topic<String, TenantUsage> TENANT_USAGE = new Topic<>("budgets.tenants",
             Serdes.String(), new AvroSerde<>(TenantUsage.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
 
+    /** Erasure of a user's data, one record per session of the user; services holding session state delete it. */
+    public static final Topic<String, ErasureRequested> ERASURES =
+            sessionKeyed("erasures", ErasureRequested.class, Topic.Cleanup.DELETE);
+
     /** What each agent declares, published by the agent-service instances that host it; key = agent id. */
     public static final Topic<String, AgentDescriptor> AGENTS_CATALOG = new Topic<>("agents.catalog", Serdes.String(),
             new AvroSerde<>(AgentDescriptor.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
@@ -88,7 +93,7 @@ public final class Topics {
     public static final List<Topic<String, ?>> FIXED = List.of(
             TURNS_RAW, TURNS_CLEARED, TURNS_REJECTED, AGENT_RESULTS_RAW, AGENT_RESULTS_CLEARED,
             REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, AGENTS_CATALOG, DEAD_LETTERS,
-            HUMAN_QUEUE, SUPERVISOR_DECISIONS, SESSIONS_CONTROL, SUPERVISOR_POLICIES, TENANT_USAGE);
+            HUMAN_QUEUE, SUPERVISOR_DECISIONS, SESSIONS_CONTROL, SUPERVISOR_POLICIES, TENANT_USAGE, ERASURES);
 
     private Topics() {
     }

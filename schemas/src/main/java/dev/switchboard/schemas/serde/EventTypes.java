@@ -13,6 +13,7 @@ import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.DeliveryReport;
+import dev.switchboard.events.ErasureRequested;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SessionControl;
 import dev.switchboard.events.SessionState;
@@ -30,7 +31,8 @@ public final class EventTypes {
     public static final List<Class<? extends SpecificRecord>> ALL = List.of(
             TurnReceived.class, TurnRejected.class, AgentTask.class, AgentResult.class,
             ReplyOutbound.class, SessionState.class, DeliveryReport.class, AgentDescriptor.class,
-            SupervisorDecision.class, SupervisorPolicy.class, TenantUsage.class, SessionControl.class, SessionUsage.class);
+            SupervisorDecision.class, SupervisorPolicy.class, TenantUsage.class, SessionControl.class, SessionUsage.class,
+            ErasureRequested.class);
 
     private static final Map<Long, Class<? extends SpecificRecord>> BY_FINGERPRINT = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(type -> fingerprint(schemaOf(type)), Function.identity()));
