@@ -7,6 +7,7 @@ import java.util.List;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.ChatMessage;
 import dev.switchboard.events.Envelope;
+import dev.switchboard.events.ErasureRequested;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.Role;
 import dev.switchboard.events.SessionState;
@@ -44,6 +45,16 @@ public final class SessionFold {
                 .setUsage(new Usage(0L, 0L, 0))
                 .setUpdatedAt(Instant.EPOCH)
                 .build();
+    }
+
+    /**
+     * An erasure request of the session's user: the state is dropped (null deletes it from the store and
+     * writes a tombstone to {@code sessions.state}). A request naming another tenant or user changes nothing,
+     * so a wrong session id cannot erase someone else's memory.
+     */
+    public SessionState erase(String sessionId, ErasureRequested request, SessionState state) {
+        boolean sameUser = request.getTenant().equals(state.getTenant()) && request.getUser().equals(state.getUser());
+        return sameUser ? null : state;
     }
 
     /** A cleared user turn: one USER message, one more turn, and where the user spoke last. */

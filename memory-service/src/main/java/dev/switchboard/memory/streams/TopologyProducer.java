@@ -16,6 +16,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.ErasureRequested;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SessionState;
 import dev.switchboard.events.TurnReceived;
@@ -25,10 +26,11 @@ import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 
 /**
- * The memory topology. Reads {@code turns.cleared}, {@code agent.results.cleared} and
- * {@code replies.outbound} (all keyed by session id and co-partitioned), folds each session's events
- * into one {@link SessionState} held in the persistent store {@value #STORE}, and writes every new
- * state to the compacted {@code sessions.state} topic.
+ * The memory topology. Reads {@code turns.cleared}, {@code agent.results.cleared},
+ * {@code replies.outbound} and {@code erasures} (all keyed by session id and co-partitioned), folds each
+ * session's events into one {@link SessionState} held in the persistent store {@value #STORE}, and writes
+ * every new state to the compacted {@code sessions.state} topic; an erasure of the session's user deletes
+ * the state and writes a tombstone.
  *
  * <p>The three streams are cogrouped into a single aggregate, so one store and one changelog hold the
  * session, and no repartition topic is needed because the key never changes.
@@ -41,7 +43,7 @@ public class TopologyProducer {
 
     /** The topics the topology reads; startup waits for them ({@code quarkus.kafka-streams.topics}). */
     public static final List<Topic<String, ?>> SOURCES =
-            List.of(Topics.TURNS_CLEARED, Topics.AGENT_RESULTS_CLEARED, Topics.REPLIES_OUTBOUND);
+            List.of(Topics.TURNS_CLEARED, Topics.AGENT_RESULTS_CLEARED, Topics.REPLIES_OUTBOUND, Topics.ERASURES);
 
     private final MemoryConfig config;
 
@@ -61,10 +63,12 @@ public class TopologyProducer {
         KGroupedStream<String, TurnReceived> turns = grouped(builder, Topics.TURNS_CLEARED);
         KGroupedStream<String, AgentResult> results = grouped(builder, Topics.AGENT_RESULTS_CLEARED);
         KGroupedStream<String, ReplyOutbound> replies = grouped(builder, Topics.REPLIES_OUTBOUND);
+        KGroupedStream<String, ErasureRequested> erasures = grouped(builder, Topics.ERASURES);
 
         turns.<SessionState>cogroup(fold::turn)
                 .cogroup(results, fold::result)
                 .cogroup(replies, fold::reply)
+                .cogroup(erasures, fold::erase)
                 .aggregate(fold::empty, Named.as("session-fold"),
                         Materialized.<String, SessionState>as(Stores.persistentTimestampedKeyValueStore(STORE))
                                 .withKeySerde(Topics.SESSIONS_STATE.keySerde())

@@ -28,11 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.ChatMessage;
+import dev.switchboard.events.ErasureRequested;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.Role;
 import dev.switchboard.events.SessionState;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.memory.SessionFold;
+import dev.switchboard.memory.TestEvents;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 
@@ -108,6 +110,33 @@ class TopologyProducerTest {
     }
 
     @Test
+    void anErasureOfTheSessionsUserDeletesItsStateAndWritesATombstone() {
+        TestInputTopic<String, ErasureRequested> erasures = input(Topics.ERASURES);
+        turns.pipeInput("s-1", turn("s-1", "t-1", "my card is 4111", T0));
+        turns.pipeInput("s-2", turn("s-2", "t-2", "another session", T0));
+        states.readValuesToList();
+
+        erasures.pipeInput("s-1", erasure("s-1", "someone-else"));
+        assertThat(store.get("s-1")).as("another user's erasure leaves the session alone").isNotNull();
+        states.readValuesToList();
+
+        erasures.pipeInput("s-1", erasure("s-1", TestEvents.USER));
+        assertThat(store.get("s-1")).isNull();
+        var tombstone = states.readKeyValue();
+        assertThat(tombstone.key).isEqualTo("s-1");
+        assertThat(tombstone.value).isNull();
+        assertThat(store.get("s-2")).isNotNull();
+
+        turns.pipeInput("s-1", turn("s-1", "t-3", "hello again", T0.plusSeconds(5)));
+        assertThat(store.get("s-1").getRecent()).extracting(ChatMessage::getText).containsExactly("hello again");
+    }
+
+    private static ErasureRequested erasure(String session, String user) {
+        return ErasureRequested.newBuilder().setTenant(TestEvents.TENANT).setUser(user).setSessionId(session)
+                .setRequestedBy("dpo").setRequestedAt(T0).build();
+    }
+
+    @Test
     void readsExactlyTheSourceTopicsOfTheCatalog() {
         Set<String> sources = topology.describe().subtopologies().stream()
                 .flatMap(sub -> sub.nodes().stream())
@@ -118,7 +147,7 @@ class TopologyProducerTest {
         assertThat(sources).containsExactlyInAnyOrderElementsOf(
                 TopologyProducer.SOURCES.stream().map(Topic::name).toList());
         assertThat(sources).containsExactlyInAnyOrder(Topics.TURNS_CLEARED.name(),
-                Topics.AGENT_RESULTS_CLEARED.name(), Topics.REPLIES_OUTBOUND.name());
+                Topics.AGENT_RESULTS_CLEARED.name(), Topics.REPLIES_OUTBOUND.name(), Topics.ERASURES.name());
     }
 
     private static void assertExchange(SessionState state) {
