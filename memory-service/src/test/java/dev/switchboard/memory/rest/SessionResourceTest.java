@@ -112,7 +112,7 @@ class SessionResourceTest {
         assertThat(configuredTopics).containsExactlyElementsOf(
                 TopologyProducer.SOURCES.stream().map(Topic::name).toList());
         assertThat(configuredTopics).containsExactly(Topics.TURNS_CLEARED.name(),
-                Topics.AGENT_RESULTS_CLEARED.name(), Topics.REPLIES_OUTBOUND.name());
+                Topics.AGENT_RESULTS_CLEARED.name(), Topics.REPLIES_OUTBOUND.name(), Topics.ERASURES.name());
     }
 
     /** The session's latest committed state on the compacted sessions.state topic, once it has the reply. */
