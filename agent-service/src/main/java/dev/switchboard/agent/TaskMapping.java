@@ -45,7 +45,7 @@ final class TaskMapping {
                 .setReply(loop.reply())
                 .setEscalation(loop.escalation())
                 .setSteps(loop.steps().stream().map(s -> new Step(StepKind.valueOf(s.kind().name()), s.name(),
-                        s.detail(), s.durationMillis())).toList());
+                        s.detail(), s.durationMillis(), s.output())).toList());
         if (loop.handoff() != null) {
             result.setHandoff(new Handoff(loop.handoff().target(), loop.handoff().reason(), loop.handoff().context()));
         }

@@ -196,7 +196,7 @@ public final class AgentLoop {
                 result = "Error: " + e.getMessage();
                 detail = "error: " + e.getMessage();
             }
-            steps.add(new Step(Step.Kind.TOOL_CALL, tool.name(), detail, millisSince(started)));
+            steps.add(new Step(Step.Kind.TOOL_CALL, tool.name(), detail, millisSince(started), result));
             messages.add(ChatMessage.toolResult(call, result));
             return null;
         }
