@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.CompliancePolicy;
 import dev.switchboard.events.DeliveryReport;
 import dev.switchboard.events.ErasureRequested;
 import dev.switchboard.events.ReplyOutbound;
@@ -31,7 +32,7 @@ import dev.switchboard.schemas.serde.AvroSerde;
  * {@link #DELIVERIES}; compliance writes {@link #TURNS_CLEARED}, {@link #TURNS_REJECTED} and
  * {@link #AGENT_RESULTS_CLEARED}; the supervisor writes task topics, {@link #HUMAN_QUEUE},
  * {@link #REPLIES_OUTBOUND}, {@link #SUPERVISOR_DECISIONS} and {@link #TENANT_USAGE}; agents write
- * {@link #AGENT_RESULTS_RAW}; memory writes {@link #SESSIONS_STATE}; compliance writes {@link #ERASURES}; operators write {@link #SUPERVISOR_POLICIES}
+ * {@link #AGENT_RESULTS_RAW}; memory writes {@link #SESSIONS_STATE}; compliance writes {@link #ERASURES}; operators write {@link #SUPERVISOR_POLICIES}, {@link #COMPLIANCE_POLICIES}
  * and {@link #SESSIONS_CONTROL}.
  */
 public final class Topics {
@@ -74,6 +75,10 @@ public final class Topics {
     public static final Topic<String, TenantUsage> TENANT_USAGE = new Topic<>("budgets.tenants",
             Serdes.String(), new AvroSerde<>(TenantUsage.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
 
+    /** What compliance does with each kind of personal data and with injected instructions, per tenant; key = tenant. */
+    public static final Topic<String, CompliancePolicy> COMPLIANCE_POLICIES = new Topic<>("compliance.policies",
+            Serdes.String(), new AvroSerde<>(CompliancePolicy.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
+
     /** Erasure of a user's data, one record per session of the user; services holding session state delete it. */
     public static final Topic<String, ErasureRequested> ERASURES =
             sessionKeyed("erasures", ErasureRequested.class, Topic.Cleanup.DELETE);
@@ -93,7 +98,8 @@ public final class Topics {
     public static final List<Topic<String, ?>> FIXED = List.of(
             TURNS_RAW, TURNS_CLEARED, TURNS_REJECTED, AGENT_RESULTS_RAW, AGENT_RESULTS_CLEARED,
             REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, AGENTS_CATALOG, DEAD_LETTERS,
-            HUMAN_QUEUE, SUPERVISOR_DECISIONS, SESSIONS_CONTROL, SUPERVISOR_POLICIES, TENANT_USAGE, ERASURES);
+            HUMAN_QUEUE, SUPERVISOR_DECISIONS, SESSIONS_CONTROL, SUPERVISOR_POLICIES, TENANT_USAGE, ERASURES,
+            COMPLIANCE_POLICIES);
 
     private Topics() {
     }

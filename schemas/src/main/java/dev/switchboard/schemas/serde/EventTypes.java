@@ -12,6 +12,7 @@ import org.apache.avro.specific.SpecificRecord;
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.CompliancePolicy;
 import dev.switchboard.events.DeliveryReport;
 import dev.switchboard.events.ErasureRequested;
 import dev.switchboard.events.ReplyOutbound;
@@ -32,7 +33,7 @@ public final class EventTypes {
             TurnReceived.class, TurnRejected.class, AgentTask.class, AgentResult.class,
             ReplyOutbound.class, SessionState.class, DeliveryReport.class, AgentDescriptor.class,
             SupervisorDecision.class, SupervisorPolicy.class, TenantUsage.class, SessionControl.class, SessionUsage.class,
-            ErasureRequested.class);
+            ErasureRequested.class, CompliancePolicy.class);
 
     private static final Map<Long, Class<? extends SpecificRecord>> BY_FINGERPRINT = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(type -> fingerprint(schemaOf(type)), Function.identity()));
