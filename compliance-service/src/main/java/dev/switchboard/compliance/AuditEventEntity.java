@@ -1,6 +1,7 @@
 package dev.switchboard.compliance;
 
 import java.time.Instant;
+import java.util.Objects;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -16,8 +17,10 @@ import org.hibernate.annotations.Immutable;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
- * One audited event (table {@code audit_events}, created by Flyway). Rows are only ever inserted, by
- * {@link AuditEventRepository#insertIfAbsent}, and never changed: the entity is immutable.
+ * One audited event (table {@code audit_events}, created by Flyway), one link of its tenant's hash chain.
+ * Rows are only ever inserted, by {@link AuditEventRepository#insertIfAbsent} through the chain's append,
+ * and never changed: the entity is immutable. The fields that {@code row_hash} covers are listed in
+ * {@code dev.switchboard.compliance.audit.ChainHash}.
  */
 @Entity
 @Immutable
@@ -28,7 +31,7 @@ public class AuditEventEntity extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    /** The raw event's id: unique, the idempotency key. */
+    /** The raw event's id: unique, the idempotency key. An erasure gets an id of its own. */
     @Column(name = "event_id", nullable = false, unique = true)
     public String eventId;
 
@@ -39,31 +42,52 @@ public class AuditEventEntity extends PanacheEntityBase {
     @Column(nullable = false)
     public String tenant;
 
-    @Column(name = "session_id", nullable = false)
+    /** From the envelope; {@code null} on an erasure, which concerns a user rather than one session. */
+    @Column(name = "session_id")
     public String sessionId;
 
-    @Column(name = "turn_id", nullable = false)
+    @Column(name = "turn_id")
     public String turnId;
+
+    /** The principal's user: whose data the row holds, and whose data key encrypts its content. */
+    @Column(name = "user_id")
+    public String userId;
+
+    /**
+     * Who produced the event: {@code user} for a turn, the agent id for a result, {@code supervisor} for a
+     * decision, the requester for an erasure.
+     */
+    @Column(nullable = false)
+    public String actor;
 
     /**
      * The id of the event published on the cleared topic (derived from {@link #eventId}); {@code null} for a
-     * supervisor decision, which is not re-published.
+     * supervisor decision or an erasure, which are not re-published.
      */
     @Column(name = "cleared_event_id")
     public String clearedEventId;
 
-    @Column(name = "source_topic", nullable = false)
+    /** Where the event was read; {@code null} on an erasure, which comes from an operator's request. */
+    @Column(name = "source_topic")
     public String sourceTopic;
 
-    @Column(name = "source_partition", nullable = false)
-    public int sourcePartition;
+    @Column(name = "source_partition")
+    public Integer sourcePartition;
 
-    @Column(name = "source_offset", nullable = false)
-    public long sourceOffset;
+    @Column(name = "source_offset")
+    public Long sourceOffset;
 
-    /** The redacted content as a JSON document; raw content is never stored. */
+    /**
+     * The redacted content, sealed with the user's data key ({@code enc:v1:...}, see
+     * {@code dev.switchboard.compliance.audit.ContentCipher}); plain JSON on an erasure, which holds nothing
+     * personal, and on rows written before the chain existed. Raw content is never stored.
+     */
     @Column(nullable = false, columnDefinition = "text")
     public String content;
+
+    /** SHA-256 (hex) of the redacted content as a JSON document, before encryption. */
+    @Column(name = "content_digest", nullable = false, length = 64)
+    public String contentDigest;
 
     @Column(nullable = false)
     public int redactions;
@@ -72,10 +96,11 @@ public class AuditEventEntity extends PanacheEntityBase {
     public Instant occurredAt;
 
     /**
-     * A supervisor decision's kind ({@code DecisionKind} by name); {@code null} on other rows. Kept as text
-     * rather than the Avro enum, so that a row written for a kind this build does not know still reads.
+     * What was decided: for a turn or a result what compliance did ({@code CLEARED}, {@code REDACTED}, ...),
+     * for a supervisor decision its kind ({@code DecisionKind} by name), {@code ERASED} for an erasure. Kept as
+     * text rather than an enum, so that a row written for a value this build does not know still reads.
      */
-    @Column(length = 32)
+    @Column(nullable = false, length = 32)
     public String decision;
 
     /** A supervisor decision's machine-readable reason, such as {@code handoff_undeclared}. */
@@ -90,13 +115,24 @@ public class AuditEventEntity extends PanacheEntityBase {
     @Column(name = "task_id")
     public String taskId;
 
-    /** Set by the database when the row is inserted. */
+    /** When the row was written; set by the chain's append, since the row hash covers it. */
     @Column(name = "recorded_at", nullable = false, insertable = false, updatable = false)
     public Instant recordedAt;
 
+    /** Position in the tenant's chain: 1, 2, 3...; {@code null} on rows written before the chain existed. */
+    @Column(name = "chain_seq")
+    public Long chainSeq;
+
+    /** The previous row's {@link #rowHash} (64 zeros for the first row of a tenant). */
+    @Column(name = "prev_hash", length = 64)
+    public String prevHash;
+
+    @Column(name = "row_hash", length = 64)
+    public String rowHash;
+
     /** Whether this row was written while processing the record at {@code source}. */
     public boolean recordedFrom(SourcePosition source) {
-        return sourceTopic.equals(source.topic()) && sourcePartition == source.partition()
-                && sourceOffset == source.offset();
+        return Objects.equals(sourceTopic, source.topic()) && Objects.equals(sourcePartition, source.partition())
+                && Objects.equals(sourceOffset, source.offset());
     }
 }

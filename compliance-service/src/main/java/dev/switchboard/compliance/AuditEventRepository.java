@@ -8,25 +8,29 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 
-/** Reads and appends audit rows. */
+/** Reads audit rows, and inserts them for the chain's append (which alone may call {@link #insertIfAbsent}). */
 @ApplicationScoped
 public class AuditEventRepository implements PanacheRepository<AuditEventEntity> {
 
     /**
-     * Inserts the row unless one with the same event id exists; must run in a transaction.
+     * Inserts the row, already linked into its tenant's chain, unless one with the same event id exists; must
+     * run in the transaction that holds the chain head's lock.
      *
      * @return whether a row was inserted
      */
     public boolean insertIfAbsent(AuditEventEntity row) {
         // The nullable values are cast: a bare null parameter has no type PostgreSQL can infer from.
         int inserted = getEntityManager().createNativeQuery("""
-                INSERT INTO audit_events (event_id, event_type, tenant, session_id, turn_id, cleared_event_id,
-                                          source_topic, source_partition, source_offset, content, redactions,
-                                          occurred_at, decision, decision_code, agent, task_id)
-                VALUES (:eventId, :eventType, :tenant, :sessionId, :turnId, CAST(:clearedEventId AS VARCHAR),
-                        :sourceTopic, :sourcePartition, :sourceOffset, :content, :redactions, :occurredAt,
-                        CAST(:decision AS VARCHAR), CAST(:decisionCode AS VARCHAR), CAST(:agent AS VARCHAR),
-                        CAST(:taskId AS VARCHAR))
+                INSERT INTO audit_events (event_id, event_type, tenant, session_id, turn_id, user_id, actor,
+                                          cleared_event_id, source_topic, source_partition, source_offset,
+                                          content, content_digest, redactions, occurred_at, recorded_at,
+                                          decision, decision_code, agent, task_id, chain_seq, prev_hash, row_hash)
+                VALUES (:eventId, :eventType, :tenant, CAST(:sessionId AS VARCHAR), CAST(:turnId AS VARCHAR),
+                        CAST(:userId AS VARCHAR), :actor, CAST(:clearedEventId AS VARCHAR),
+                        CAST(:sourceTopic AS VARCHAR), CAST(:sourcePartition AS INTEGER),
+                        CAST(:sourceOffset AS BIGINT), :content, :contentDigest, :redactions, :occurredAt,
+                        :recordedAt, :decision, CAST(:decisionCode AS VARCHAR), CAST(:agent AS VARCHAR),
+                        CAST(:taskId AS VARCHAR), :chainSeq, :prevHash, :rowHash)
                 ON CONFLICT (event_id) DO NOTHING
                 """)
                 .setParameter("eventId", row.eventId)
@@ -34,17 +38,24 @@ public class AuditEventRepository implements PanacheRepository<AuditEventEntity>
                 .setParameter("tenant", row.tenant)
                 .setParameter("sessionId", row.sessionId)
                 .setParameter("turnId", row.turnId)
+                .setParameter("userId", row.userId)
+                .setParameter("actor", row.actor)
                 .setParameter("clearedEventId", row.clearedEventId)
                 .setParameter("sourceTopic", row.sourceTopic)
                 .setParameter("sourcePartition", row.sourcePartition)
                 .setParameter("sourceOffset", row.sourceOffset)
                 .setParameter("content", row.content)
+                .setParameter("contentDigest", row.contentDigest)
                 .setParameter("redactions", row.redactions)
                 .setParameter("occurredAt", row.occurredAt)
+                .setParameter("recordedAt", row.recordedAt)
                 .setParameter("decision", row.decision)
                 .setParameter("decisionCode", row.decisionCode)
                 .setParameter("agent", row.agent)
                 .setParameter("taskId", row.taskId)
+                .setParameter("chainSeq", row.chainSeq)
+                .setParameter("prevHash", row.prevHash)
+                .setParameter("rowHash", row.rowHash)
                 .executeUpdate();
         return inserted == 1;
     }
@@ -56,5 +67,23 @@ public class AuditEventRepository implements PanacheRepository<AuditEventEntity>
     /** A session's rows, oldest first (by event time, then by insertion). */
     public List<AuditEventEntity> listBySession(String sessionId) {
         return list("sessionId", Sort.by("occurredAt").and("id"), sessionId);
+    }
+
+    /** Up to {@code limit} rows of the tenant's chain after {@code afterSeq} and up to {@code upToSeq}, in order. */
+    public List<AuditEventEntity> chainPage(String tenant, long afterSeq, long upToSeq, int limit) {
+        return find("tenant = ?1 and chainSeq > ?2 and chainSeq <= ?3", Sort.by("chainSeq"), tenant, afterSeq,
+                upToSeq).page(0, limit).list();
+    }
+
+    /** The sessions in which the tenant's user has audited events, in order. */
+    public List<String> sessionsOfUser(String tenant, String user) {
+        return getEntityManager().createQuery("""
+                SELECT DISTINCT e.sessionId FROM AuditEventEntity e
+                 WHERE e.tenant = :tenant AND e.userId = :user AND e.sessionId IS NOT NULL
+                 ORDER BY e.sessionId
+                """, String.class)
+                .setParameter("tenant", tenant)
+                .setParameter("user", user)
+                .getResultList();
     }
 }

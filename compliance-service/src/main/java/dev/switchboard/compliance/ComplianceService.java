@@ -3,23 +3,32 @@ package dev.switchboard.compliance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import dev.switchboard.compliance.audit.AuditTrail;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TurnReceived;
 
 /**
- * Clears a raw event and records it in the audit trail, in one database transaction that has committed
- * when a method returns. Publishing is the caller's job, and must happen only after that commit. Supervisor
- * decisions are only recorded: they have no cleared form.
+ * Clears a raw event and records it in the audit trail (appended to its tenant's hash chain, content sealed
+ * with its user's key), in one database transaction that has committed when a method returns. Publishing is
+ * the caller's job, and must happen only after that commit. Supervisor decisions are only recorded: they
+ * have no cleared form.
  */
 @ApplicationScoped
 public class ComplianceService {
 
-    private final AuditEventRepository audit;
+    /** The actor of a turn: the principal's user, whose id is the row's {@code user_id}. */
+    public static final String USER_ACTOR = "user";
+    /** The actor of a supervisor decision. */
+    public static final String SUPERVISOR_ACTOR = "supervisor";
 
-    ComplianceService(AuditEventRepository audit) {
+    private final AuditEventRepository audit;
+    private final AuditTrail trail;
+
+    ComplianceService(AuditEventRepository audit, AuditTrail trail) {
         this.audit = audit;
+        this.trail = trail;
     }
 
     /**
@@ -34,7 +43,7 @@ public class ComplianceService {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Clearance<TurnReceived> clearTurn(TurnReceived raw, SourcePosition source) {
         Cleared<TurnReceived> cleared = EventRedactor.clear(raw);
-        AuditOutcome outcome = record(EventType.TURN_RECEIVED, raw.getEnvelope(),
+        AuditOutcome outcome = record(EventType.TURN_RECEIVED, USER_ACTOR, raw.getEnvelope(),
                 cleared.event().getEnvelope(), cleared, source);
         return new Clearance<>(cleared.event(), outcome);
     }
@@ -42,7 +51,7 @@ public class ComplianceService {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Clearance<AgentResult> clearResult(AgentResult raw, SourcePosition source) {
         Cleared<AgentResult> cleared = EventRedactor.clear(raw);
-        AuditOutcome outcome = record(EventType.AGENT_RESULT, raw.getEnvelope(),
+        AuditOutcome outcome = record(EventType.AGENT_RESULT, raw.getAgent(), raw.getEnvelope(),
                 cleared.event().getEnvelope(), cleared, source);
         return new Clearance<>(cleared.event(), outcome);
     }
@@ -51,23 +60,24 @@ public class ComplianceService {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public AuditOutcome auditDecision(SupervisorDecision decision, SourcePosition source) {
         EventRedactor.AuditContent content = EventRedactor.auditContent(decision);
-        AuditEventEntity row = row(EventType.SUPERVISOR_DECISION, decision.getEnvelope(), content.json(),
+        AuditEventEntity row = row(EventType.SUPERVISOR_DECISION, SUPERVISOR_ACTOR, decision.getEnvelope(),
                 content.redactions(), source);
         row.decision = decision.getKind().name();
         row.decisionCode = decision.getCode();
         row.agent = decision.getAgent();
         row.taskId = decision.getTaskId();
-        return record(row, source);
+        return record(row, content.json(), source);
     }
 
-    private AuditOutcome record(EventType type, Envelope raw, Envelope cleared, Cleared<?> content,
+    private AuditOutcome record(EventType type, String actor, Envelope raw, Envelope cleared, Cleared<?> content,
             SourcePosition source) {
-        AuditEventEntity row = row(type, raw, content.content(), content.redactions(), source);
+        AuditEventEntity row = row(type, actor, raw, content.redactions(), source);
         row.clearedEventId = cleared.getEventId();
-        return record(row, source);
+        row.decision = content.decision();
+        return record(row, content.content(), source);
     }
 
-    private static AuditEventEntity row(EventType type, Envelope raw, String content, int redactions,
+    private static AuditEventEntity row(EventType type, String actor, Envelope raw, int redactions,
             SourcePosition source) {
         AuditEventEntity row = new AuditEventEntity();
         row.eventId = raw.getEventId();
@@ -75,21 +85,25 @@ public class ComplianceService {
         row.tenant = raw.getTenant();
         row.sessionId = raw.getSessionId();
         row.turnId = raw.getTurnId();
+        row.userId = raw.getPrincipal().getUser();
+        row.actor = actor;
         row.sourceTopic = source.topic();
         row.sourcePartition = source.partition();
         row.sourceOffset = source.offset();
-        row.content = content;
         row.redactions = redactions;
         row.occurredAt = raw.getOccurredAt();
         return row;
     }
 
-    private AuditOutcome record(AuditEventEntity row, SourcePosition source) {
-        if (audit.insertIfAbsent(row)) {
+    private AuditOutcome record(AuditEventEntity row, String content, SourcePosition source) {
+        // A redelivery is recognised before taking the chain's lock; the append still refuses a second row for
+        // an event id, should another instance audit the same event at the same moment.
+        var existing = audit.findByEventId(row.eventId);
+        if (existing.isEmpty() && trail.appendSealed(row, content)) {
             return AuditOutcome.RECORDED;
         }
-        AuditEventEntity existing = audit.findByEventId(row.eventId)
+        AuditEventEntity recorded = existing.or(() -> audit.findByEventId(row.eventId))
                 .orElseThrow(() -> new IllegalStateException("Audit row " + row.eventId + " vanished"));
-        return existing.recordedFrom(source) ? AuditOutcome.REDELIVERED : AuditOutcome.DUPLICATE;
+        return recorded.recordedFrom(source) ? AuditOutcome.REDELIVERED : AuditOutcome.DUPLICATE;
     }
 }

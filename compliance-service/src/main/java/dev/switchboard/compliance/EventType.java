@@ -5,5 +5,7 @@ public enum EventType {
     TURN_RECEIVED,
     AGENT_RESULT,
     /** A supervisor decision: audited only, never re-published, so its row has no cleared event id. */
-    SUPERVISOR_DECISION
+    SUPERVISOR_DECISION,
+    /** A user's data was erased on request: written by the erasure itself, carries no personal content. */
+    ERASURE
 }

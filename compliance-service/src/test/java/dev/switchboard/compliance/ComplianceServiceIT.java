@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.compliance.audit.AuditContents;
 import dev.switchboard.events.DecisionKind;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.testkit.KafkaTestResource;
@@ -27,6 +28,9 @@ class ComplianceServiceIT {
     @Inject
     AuditEventRepository audit;
 
+    @Inject
+    AuditContents contents;
+
     @Test
     void theSameRecordReadAgainIsPublishedAgainButAuditedOnce() {
         String session = UUID.randomUUID().toString();
@@ -45,7 +49,11 @@ class ComplianceServiceIT {
             assertThat(row.eventId).isEqualTo(raw.getEnvelope().getEventId());
             assertThat(row.eventType).isEqualTo(EventType.TURN_RECEIVED);
             assertThat(row.clearedEventId).isEqualTo(first.event().getEnvelope().getEventId());
-            assertThat(row.content).contains("[EMAIL]").doesNotContain("zoe@example.com");
+            assertThat(row.content).doesNotContain("zoe@example.com");
+            assertThat(content(row)).contains("[EMAIL]").doesNotContain("zoe@example.com");
+            assertThat(row.decision).isEqualTo(Cleared.REDACTED);
+            assertThat(row.userId).isEqualTo("alice");
+            assertThat(row.actor).isEqualTo(ComplianceService.USER_ACTOR);
             assertThat(row.redactions).isEqualTo(1);
             assertThat(row.sourcePartition).isEqualTo(2);
             assertThat(row.sourceOffset).isEqualTo(41);
@@ -79,7 +87,9 @@ class ComplianceServiceIT {
         assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
             assertThat(row.eventType).isEqualTo(EventType.AGENT_RESULT);
             assertThat(row.redactions).isEqualTo(6);
-            assertThat(row.content).contains("HANDOFF").doesNotContain("@example.org");
+            assertThat(content(row)).contains("HANDOFF").doesNotContain("@example.org");
+            assertThat(row.actor).isEqualTo("concierge");
+            assertThat(row.decision).isEqualTo(Cleared.REDACTED);
         });
     }
 
@@ -104,7 +114,8 @@ class ComplianceServiceIT {
             assertThat(row.agent).isEqualTo("concierge");
             assertThat(row.taskId).isEqualTo("task-7");
             assertThat(row.clearedEventId).isNull();
-            assertThat(row.content).contains("[EMAIL]").doesNotContain("kim@example.com");
+            assertThat(content(row)).contains("[EMAIL]").doesNotContain("kim@example.com");
+            assertThat(row.actor).isEqualTo(ComplianceService.SUPERVISOR_ACTOR);
             assertThat(row.redactions).isEqualTo(1);
             assertThat(row.sourceOffset).isEqualTo(5);
         });
@@ -127,17 +138,21 @@ class ComplianceServiceIT {
     }
 
     @Test
-    void turnsAndResultsCarryNoDecisionColumns() {
+    void turnsAndResultsRecordWhatComplianceDecidedAndNoSupervisorColumns() {
         String session = UUID.randomUUID().toString();
         compliance.clearTurn(TestEvents.turn(UUID.randomUUID().toString(), session, "hi"),
                 new SourcePosition("turns.raw", 0, 1));
 
         assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
             assertThat(row.clearedEventId).isNotNull();
-            assertThat(row.decision).isNull();
+            assertThat(row.decision).isEqualTo(Cleared.CLEARED);
             assertThat(row.decisionCode).isNull();
             assertThat(row.agent).isNull();
             assertThat(row.taskId).isNull();
         });
+    }
+
+    private String content(AuditEventEntity row) {
+        return contents.reader().read(row).json();
     }
 }
