@@ -3,11 +3,15 @@ package dev.switchboard.compliance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import org.apache.avro.specific.SpecificRecord;
+
 import dev.switchboard.compliance.audit.AuditTrail;
+import dev.switchboard.compliance.policy.CompliancePolicies;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.schemas.Envelopes;
 
 /**
  * Clears a raw event and records it in the audit trail (appended to its tenant's hash chain, content sealed
@@ -25,10 +29,12 @@ public class ComplianceService {
 
     private final AuditEventRepository audit;
     private final AuditTrail trail;
+    private final CompliancePolicies policies;
 
-    ComplianceService(AuditEventRepository audit, AuditTrail trail) {
+    ComplianceService(AuditEventRepository audit, AuditTrail trail, CompliancePolicies policies) {
         this.audit = audit;
         this.trail = trail;
+        this.policies = policies;
     }
 
     /**
@@ -40,26 +46,26 @@ public class ComplianceService {
     public record Clearance<T>(T event, AuditOutcome outcome) {
     }
 
+    /** A turn under its tenant's policy: the cleared {@code TurnReceived}, or a {@code TurnRejected} when blocked. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Clearance<TurnReceived> clearTurn(TurnReceived raw, SourcePosition source) {
-        Cleared<TurnReceived> cleared = EventRedactor.clear(raw);
-        AuditOutcome outcome = record(EventType.TURN_RECEIVED, USER_ACTOR, raw.getEnvelope(),
-                cleared.event().getEnvelope(), cleared, source);
+    public Clearance<SpecificRecord> clearTurn(TurnReceived raw, SourcePosition source) {
+        Cleared<SpecificRecord> cleared = EventRedactor.clear(raw, policies.forEvent(raw.getEnvelope().getTenant()));
+        AuditOutcome outcome = record(EventType.TURN_RECEIVED, USER_ACTOR, raw.getEnvelope(), cleared, source);
         return new Clearance<>(cleared.event(), outcome);
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Clearance<AgentResult> clearResult(AgentResult raw, SourcePosition source) {
-        Cleared<AgentResult> cleared = EventRedactor.clear(raw);
-        AuditOutcome outcome = record(EventType.AGENT_RESULT, raw.getAgent(), raw.getEnvelope(),
-                cleared.event().getEnvelope(), cleared, source);
+        Cleared<AgentResult> cleared = EventRedactor.clear(raw, policies.forEvent(raw.getEnvelope().getTenant()));
+        AuditOutcome outcome = record(EventType.AGENT_RESULT, raw.getAgent(), raw.getEnvelope(), cleared, source);
         return new Clearance<>(cleared.event(), outcome);
     }
 
     /** Records a supervisor decision, with its detail redacted; nothing is published for it. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public AuditOutcome auditDecision(SupervisorDecision decision, SourcePosition source) {
-        EventRedactor.AuditContent content = EventRedactor.auditContent(decision);
+        EventRedactor.AuditContent content = EventRedactor.auditContent(decision,
+                policies.forEvent(decision.getEnvelope().getTenant()));
         AuditEventEntity row = row(EventType.SUPERVISOR_DECISION, SUPERVISOR_ACTOR, decision.getEnvelope(),
                 content.redactions(), source);
         row.decision = decision.getKind().name();
@@ -69,10 +75,9 @@ public class ComplianceService {
         return record(row, content.json(), source);
     }
 
-    private AuditOutcome record(EventType type, String actor, Envelope raw, Envelope cleared, Cleared<?> content,
-            SourcePosition source) {
+    private AuditOutcome record(EventType type, String actor, Envelope raw, Cleared<?> content, SourcePosition source) {
         AuditEventEntity row = row(type, actor, raw, content.redactions(), source);
-        row.clearedEventId = cleared.getEventId();
+        row.clearedEventId = Envelopes.derivedId(raw.getEventId(), EventRedactor.STEP);
         row.decision = content.decision();
         return record(row, content.content(), source);
     }

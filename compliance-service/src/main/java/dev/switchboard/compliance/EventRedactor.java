@@ -4,22 +4,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.avro.specific.SpecificRecord;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.switchboard.compliance.EmailRedactor.Redaction;
+import dev.switchboard.compliance.policy.TextPolicy;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.Failure;
 import dev.switchboard.events.Handoff;
+import dev.switchboard.events.Outcome;
 import dev.switchboard.events.Step;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.events.TurnRejected;
 import dev.switchboard.schemas.Envelopes;
 
 /**
- * Turns a raw event into its cleared form: every free-text field redacted, a new envelope derived with
- * step {@value #STEP}, and the redacted content rendered for the audit trail. Pure: no I/O, no state.
+ * Turns a raw event into its cleared form under the tenant's policy: every free-text field goes through the
+ * {@link TextPolicy} (personal data redacted, masked, hashed or allowed; user text and tool outputs screened for
+ * injected instructions), a new envelope is derived with step {@value #STEP}, and the cleared content is
+ * rendered for the audit trail with what was found. A blocked turn becomes a {@link TurnRejected} with the
+ * reason and no content; a blocked agent result a failure without content. No I/O, no state.
  *
  * <p>Records are rebuilt field by field rather than with Avro's copying builders, which resolve nested
  * classes through the thread's context class loader.
@@ -28,80 +36,115 @@ public final class EventRedactor {
 
     /** The step name given to {@link Envelopes#derive}: a redelivered raw event gets the same cleared id. */
     public static final String STEP = "cleared";
+    /** The failure code of an agent result the policy blocked. */
+    public static final String BLOCKED_RESULT = "blocked_by_policy";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EventRedactor() {
     }
 
-    public static Cleared<TurnReceived> clear(TurnReceived raw) {
-        Counter counter = new Counter();
-        TurnReceived cleared = TurnReceived.newBuilder()
-                .setEnvelope(Envelopes.derive(raw.getEnvelope(), STEP))
-                .setChannelMessageId(raw.getChannelMessageId())
-                .setText(counter.redact(raw.getText()))
-                .build();
+    /** A cleared turn, or its rejection when the policy blocks it ({@link Cleared#event()} is then a TurnRejected). */
+    public static Cleared<SpecificRecord> clear(TurnReceived raw, TextPolicy policy) {
+        String text = policy.userText(raw.getText());
+        TextPolicy.Verdict verdict = policy.verdict();
         Map<String, Object> content = new LinkedHashMap<>();
-        content.put("text", cleared.getText());
-        return new Cleared<>(cleared, toJson(content), counter.total);
+        content.put("text", text);
+        SpecificRecord event;
+        if (verdict.decision() == TextPolicy.Decision.BLOCKED) {
+            event = TurnRejected.newBuilder()
+                    .setEnvelope(Envelopes.derive(raw.getEnvelope(), STEP))
+                    .setReasonCode(verdict.reason())
+                    .setReason(RejectionReasons.forUser(verdict.reason()))
+                    .build();
+        } else {
+            event = TurnReceived.newBuilder()
+                    .setEnvelope(Envelopes.derive(raw.getEnvelope(), STEP))
+                    .setChannelMessageId(raw.getChannelMessageId())
+                    .setText(text)
+                    .build();
+        }
+        return cleared(event, content, verdict);
     }
 
-    public static Cleared<AgentResult> clear(AgentResult raw) {
-        Counter counter = new Counter();
+    public static Cleared<AgentResult> clear(AgentResult raw, TextPolicy policy) {
         Handoff handoff = raw.getHandoff() == null ? null : Handoff.newBuilder()
                 .setTarget(raw.getHandoff().getTarget())
-                .setReason(counter.redact(raw.getHandoff().getReason()))
-                .setContext(counter.redact(raw.getHandoff().getContext()))
+                .setReason(policy.scrub(raw.getHandoff().getReason()))
+                .setContext(policy.scrub(raw.getHandoff().getContext()))
                 .build();
         Failure failure = raw.getFailure() == null ? null : Failure.newBuilder()
                 .setCode(raw.getFailure().getCode())
-                .setMessage(counter.redact(raw.getFailure().getMessage()))
+                .setMessage(policy.scrub(raw.getFailure().getMessage()))
                 .build();
         List<Step> steps = new ArrayList<>(raw.getSteps().size());
         for (Step step : raw.getSteps()) {
             steps.add(Step.newBuilder()
                     .setKind(step.getKind())
                     .setName(step.getName())
-                    .setDetail(counter.redact(step.getDetail()))
+                    .setDetail(policy.scrub(step.getDetail()))
                     .setDurationMillis(step.getDurationMillis())
+                    .setOutput(policy.toolOutput(step.getOutput()))
                     .build());
         }
+        String reply = policy.scrub(raw.getReply());
+        String escalation = policy.scrub(raw.getEscalation());
+        TextPolicy.Verdict verdict = policy.verdict();
+        boolean blocked = verdict.decision() == TextPolicy.Decision.BLOCKED;
         AgentResult cleared = AgentResult.newBuilder()
                 .setEnvelope(Envelopes.derive(raw.getEnvelope(), STEP))
                 .setTaskId(raw.getTaskId())
                 .setAgent(raw.getAgent())
-                .setOutcome(raw.getOutcome())
-                .setReply(counter.redact(raw.getReply()))
-                .setHandoff(handoff)
-                .setEscalation(counter.redact(raw.getEscalation()))
-                .setFailure(failure)
+                .setOutcome(blocked ? Outcome.FAILURE : raw.getOutcome())
+                .setReply(blocked ? null : reply)
+                .setHandoff(blocked ? null : handoff)
+                .setEscalation(blocked ? null : escalation)
+                .setFailure(blocked ? new Failure(BLOCKED_RESULT, verdict.reason()) : failure)
                 .setUsage(raw.getUsage())
-                .setSteps(steps)
+                .setSteps(blocked ? stepsWithoutContent(steps) : steps)
                 .setModel(raw.getModel())
                 .build();
-        return new Cleared<>(cleared, toJson(auditContent(cleared)), counter.total);
+        return cleared(cleared, auditContent(cleared), verdict);
     }
 
     /**
      * What the audit trail keeps of a supervisor decision, which is not re-published: its detail. The detail
-     * is written for people and is meant never to quote a message, but it is redacted all the same, so that
-     * no audit row depends on another service keeping that promise. Kind, code, agent and task have columns
-     * of their own.
+     * is written for people and is meant never to quote a message, but it goes through the policy all the
+     * same, so that no audit row depends on another service keeping that promise. Kind, code, agent and task
+     * have columns of their own.
      */
-    public static AuditContent auditContent(SupervisorDecision decision) {
-        Counter counter = new Counter();
+    public static AuditContent auditContent(SupervisorDecision decision, TextPolicy policy) {
         Map<String, Object> content = new LinkedHashMap<>();
-        content.put("detail", counter.redact(decision.getDetail()));
-        return new AuditContent(toJson(content), counter.total);
+        content.put("detail", policy.scrub(decision.getDetail()));
+        return new AuditContent(toJson(content), policy.verdict().changed());
     }
 
     /**
-     * Redacted content for an audit row of an event that has no cleared form.
+     * Content for an audit row of an event that has no cleared form.
      *
-     * @param json       the redacted content as a JSON document
+     * @param json       the cleared content as a JSON document
      * @param redactions how many values were replaced
      */
     public record AuditContent(String json, int redactions) {
+    }
+
+    private static <T> Cleared<T> cleared(T event, Map<String, Object> content, TextPolicy.Verdict verdict) {
+        if (!verdict.found().isEmpty()) {
+            content.put("found", new TreeMap<>(verdict.found()));
+        }
+        if (!verdict.signals().isEmpty()) {
+            content.put("injectionSignals", verdict.signals());
+        }
+        if (verdict.reason() != null) {
+            content.put("reason", verdict.reason());
+        }
+        return new Cleared<>(event, toJson(content), verdict.changed(), verdict.decision().name());
+    }
+
+    /** The steps of a blocked result: what happened, without any text a tool or model produced. */
+    private static List<Step> stepsWithoutContent(List<Step> steps) {
+        return steps.stream().map(step -> Step.newBuilder().setKind(step.getKind()).setName(step.getName())
+                .setDetail(null).setDurationMillis(step.getDurationMillis()).setOutput(null).build()).toList();
     }
 
     /** What the audit trail keeps of a result: what the agent said and did, never the raw text. */
@@ -129,6 +172,7 @@ public final class EventRedactor {
             view.put("kind", step.getKind().name());
             view.put("name", step.getName());
             putIfPresent(view, "detail", step.getDetail());
+            putIfPresent(view, "output", step.getOutput());
             steps.add(view);
         }
         content.put("steps", steps);
@@ -146,17 +190,6 @@ public final class EventRedactor {
             return JSON.writeValueAsString(content);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot render audit content", e);
-        }
-    }
-
-    /** Redacts field after field and keeps the running total. */
-    private static final class Counter {
-        private int total;
-
-        String redact(String text) {
-            Redaction redaction = EmailRedactor.redact(text);
-            total += redaction.count();
-            return redaction.text();
         }
     }
 }

@@ -44,11 +44,11 @@ class ComplianceServiceIT {
         assertThat(first.outcome()).isEqualTo(AuditOutcome.RECORDED);
         assertThat(again.outcome()).isEqualTo(AuditOutcome.REDELIVERED);
         assertThat(again.outcome().publishes()).isTrue();
-        assertThat(again.event().getEnvelope().getEventId()).isEqualTo(first.event().getEnvelope().getEventId());
+        assertThat(((TurnReceived) again.event()).getEnvelope().getEventId()).isEqualTo(((TurnReceived) first.event()).getEnvelope().getEventId());
         assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
             assertThat(row.eventId).isEqualTo(raw.getEnvelope().getEventId());
             assertThat(row.eventType).isEqualTo(EventType.TURN_RECEIVED);
-            assertThat(row.clearedEventId).isEqualTo(first.event().getEnvelope().getEventId());
+            assertThat(row.clearedEventId).isEqualTo(((TurnReceived) first.event()).getEnvelope().getEventId());
             assertThat(row.content).doesNotContain("zoe@example.com");
             assertThat(content(row)).contains("[EMAIL]").doesNotContain("zoe@example.com");
             assertThat(row.decision).isEqualTo(Cleared.REDACTED);

@@ -31,6 +31,14 @@ public final class TestEvents {
                 .build();
     }
 
+    /** A turn of a user of another tenant. */
+    public static TurnReceived turn(String tenant, String user, String eventId, String session, String text) {
+        Envelope envelope = envelope(eventId, session);
+        envelope.setTenant(tenant);
+        envelope.setPrincipal(Principal.newBuilder().setTenant(tenant).setUser(user).build());
+        return TurnReceived.newBuilder().setEnvelope(envelope).setChannelMessageId("m-" + eventId).setText(text).build();
+    }
+
     public static TurnReceived turn(String eventId, String session, String text) {
         return TurnReceived.newBuilder().setEnvelope(envelope(eventId, session)).setChannelMessageId("m-" + eventId)
                 .setText(text).build();

@@ -8,23 +8,29 @@ import static dev.switchboard.compliance.messaging.IncomingRecords.withRetries;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.compliance.ComplianceService;
 import dev.switchboard.compliance.ComplianceService.Clearance;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.events.TurnRejected;
+import dev.switchboard.schemas.Topics;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 
 /**
  * Reads {@code turns.raw} and {@code agent.results.raw}; for each event writes one audit row to PostgreSQL
  * and then, in one Kafka transaction together with the consumed offset, the cleared event to
- * {@code turns.cleared} or {@code agent.results.cleared}, keyed by session id. Records that cannot be
+ * {@code turns.cleared} (or, for a turn the tenant's policy blocks, a {@code TurnRejected} to
+ * {@code turns.rejected}) or {@code agent.results.cleared}, keyed by session id. Records that cannot be
  * decoded or audited go to {@code deadletters} with the reason.
  *
  * <p>Order of commits: the audit row first (its own database transaction, idempotent on the event id),
@@ -44,9 +50,10 @@ public class ComplianceConsumer {
     @Inject
     ComplianceService compliance;
 
+    /** Cleared turns, and the rejections of blocked ones (sent to {@code turns.rejected} by record metadata). */
     @Inject
     @Channel(TURNS_CLEARED)
-    KafkaTransactions<TurnReceived> turnsCleared;
+    KafkaTransactions<SpecificRecord> turnsCleared;
 
     @Inject
     @Channel(AGENT_RESULTS_CLEARED)
@@ -60,8 +67,9 @@ public class ComplianceConsumer {
         if (record.getPayload() == null) {
             return deadLetter(record);
         }
-        Clearance<TurnReceived> clearance = withRetries(() -> compliance.clearTurn(record.getPayload(), positionOf(record)));
-        return publish(turnsCleared, record, clearance, clearance.event().getEnvelope().getSessionId());
+        Clearance<SpecificRecord> clearance = withRetries(() -> compliance.clearTurn(record.getPayload(), positionOf(record)));
+        String topic = clearance.event() instanceof TurnRejected ? Topics.TURNS_REJECTED.name() : Topics.TURNS_CLEARED.name();
+        return publish(turnsCleared, record, clearance, record.getPayload().getEnvelope().getSessionId(), topic);
     }
 
     @Incoming(AGENT_RESULTS_RAW)
@@ -71,7 +79,8 @@ public class ComplianceConsumer {
             return deadLetter(record);
         }
         Clearance<AgentResult> clearance = withRetries(() -> compliance.clearResult(record.getPayload(), positionOf(record)));
-        return publish(resultsCleared, record, clearance, clearance.event().getEnvelope().getSessionId());
+        return publish(resultsCleared, record, clearance, clearance.event().getEnvelope().getSessionId(),
+                Topics.AGENT_RESULTS_CLEARED.name());
     }
 
     /**
@@ -81,10 +90,11 @@ public class ComplianceConsumer {
      * committed offset.
      */
     private static <T> Uni<Void> publish(KafkaTransactions<T> transactions, KafkaRecord<String, ?> record,
-            Clearance<T> clearance, String key) {
+            Clearance<? extends T> clearance, String key, String topic) {
         return transactions.withTransaction(record, emitter -> {
             if (clearance.outcome().publishes()) {
-                emitter.send(KafkaRecord.of(key, clearance.event()));
+                emitter.send(Message.<T>of(clearance.event()).addMetadata(
+                        OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withTopic(topic).build()));
             }
             return Uni.createFrom().voidItem();
         })

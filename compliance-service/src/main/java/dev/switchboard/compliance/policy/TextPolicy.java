@@ -51,7 +51,7 @@ public final class TextPolicy {
     private int changed;
     private String blockedBy;
 
-    TextPolicy(PiiDetector detector, InjectionScreen screen, ContentScrubber scrubber, TenantPolicy policy, String tenant) {
+    public TextPolicy(PiiDetector detector, InjectionScreen screen, ContentScrubber scrubber, TenantPolicy policy, String tenant) {
         this.detector = detector;
         this.screen = screen;
         this.scrubber = scrubber;

@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import dev.switchboard.compliance.AuditEventEntity;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
@@ -66,12 +67,25 @@ public class SessionTimeline {
         this.bootstrapServers = bootstrapServers;
     }
 
+    /** One recorded event of a session: where it is, and the event (null for a tombstone or when undecodable). */
+    public record Recorded(String topic, int partition, long offset, Instant at, SpecificRecord event, String error) {
+    }
+
     /**
      * @param from first instant included, or null for the beginning
      * @param to   last instant included, or null for now
      */
     public List<TimelineEntry> of(String sessionId, Instant from, Instant to) {
-        List<TimelineEntry> entries = new ArrayList<>();
+        return read(sessionId, from, to, null).stream().map(SessionTimeline::entry).toList();
+    }
+
+    /**
+     * The session's recorded events in time order.
+     *
+     * @param topics only these topics, or null for every topic of the timeline
+     */
+    public List<Recorded> read(String sessionId, Instant from, Instant to, Set<String> topics) {
+        List<Recorded> recorded = new ArrayList<>();
         AvroDeserializer values = new AvroDeserializer();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -79,12 +93,14 @@ public class SessionTimeline {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-compliance-timeline"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitionsOf(consumer, sessionId);
+            List<TopicPartition> partitions = partitionsOf(consumer, sessionId).stream()
+                    .filter(partition -> topics == null || topics.contains(partition.topic())).toList();
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
             seekTo(consumer, partitions, from);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             List<TopicPartition> open = new ArrayList<>(partitions);
+            open.removeIf(partition -> consumer.position(partition) >= end.get(partition));
             while (!open.isEmpty()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the topics of session " + sessionId + " could not be read within " + TIMEOUT);
@@ -92,15 +108,33 @@ public class SessionTimeline {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     boolean inRange = to == null || record.timestamp() <= to.toEpochMilli();
                     if (sessionId.equals(record.key()) && inRange) {
-                        entries.add(entry(record, values));
+                        recorded.add(decode(record, values));
                     }
                 }
                 open.removeIf(partition -> consumer.position(partition) >= end.get(partition));
             }
         }
-        entries.sort(Comparator.comparing(TimelineEntry::at).thenComparing(TimelineEntry::topic)
-                .thenComparingLong(TimelineEntry::offset));
-        return entries;
+        recorded.sort(Comparator.comparing(Recorded::at).thenComparing(Recorded::topic).thenComparingLong(Recorded::offset));
+        return recorded;
+    }
+
+    /**
+     * The timeline with compliance's decision on each event the audit trail recorded: by the raw event's id,
+     * and for cleared events by the id of the cleared form.
+     */
+    public static List<TimelineEntry> withDecisions(List<TimelineEntry> entries, List<AuditEventEntity> rows) {
+        Map<String, String> decisions = new HashMap<>();
+        for (AuditEventEntity row : rows) {
+            String decision = row.decisionCode == null ? row.decision : row.decision + ":" + row.decisionCode;
+            decisions.put(row.eventId, decision);
+            if (row.clearedEventId != null) {
+                decisions.put(row.clearedEventId, decision);
+            }
+        }
+        return entries.stream()
+                .map(entry -> entry.eventId() != null && decisions.containsKey(entry.eventId())
+                        ? entry.withDecision(decisions.get(entry.eventId())) : entry)
+                .toList();
     }
 
     /** The one partition of each topic the session is on (the default partitioner's choice for its key). */
@@ -132,22 +166,29 @@ public class SessionTimeline {
         }
     }
 
-    private static TimelineEntry entry(ConsumerRecord<String, byte[]> record, AvroDeserializer values) {
+    private static Recorded decode(ConsumerRecord<String, byte[]> record, AvroDeserializer values) {
         Instant at = Instant.ofEpochMilli(record.timestamp());
-        SpecificRecord event;
         try {
-            event = values.deserialize(record.topic(), record.value());
+            return new Recorded(record.topic(), record.partition(), record.offset(), at,
+                    values.deserialize(record.topic(), record.value()), null);
         } catch (RuntimeException e) {
-            return new TimelineEntry(at, record.topic(), record.partition(), record.offset(), "undecodable", null,
-                    null, TextNode.valueOf(e.getMessage()), null);
+            return new Recorded(record.topic(), record.partition(), record.offset(), at, null, e.getMessage());
         }
+    }
+
+    private static TimelineEntry entry(Recorded recorded) {
+        if (recorded.error() != null) {
+            return new TimelineEntry(recorded.at(), recorded.topic(), recorded.partition(), recorded.offset(),
+                    "undecodable", null, null, TextNode.valueOf(recorded.error()), null);
+        }
+        SpecificRecord event = recorded.event();
         if (event == null) {
-            return new TimelineEntry(at, record.topic(), record.partition(), record.offset(), "tombstone", null,
-                    null, null, null);
+            return new TimelineEntry(recorded.at(), recorded.topic(), recorded.partition(), recorded.offset(),
+                    "tombstone", null, null, null, null);
         }
         Envelope envelope = envelopeOf(event);
-        Object shown = RAW.contains(record.topic()) && envelope != null ? envelope : event;
-        return new TimelineEntry(at, record.topic(), record.partition(), record.offset(),
+        Object shown = RAW.contains(recorded.topic()) && envelope != null ? envelope : event;
+        return new TimelineEntry(recorded.at(), recorded.topic(), recorded.partition(), recorded.offset(),
                 event.getSchema().getName(), envelope == null ? null : envelope.getEventId(),
                 envelope == null ? null : envelope.getTurnId(), json(shown), null);
     }

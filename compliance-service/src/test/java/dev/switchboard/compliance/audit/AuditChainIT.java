@@ -84,7 +84,7 @@ class AuditChainIT {
         assertThat(row.actor).isEqualTo(ComplianceService.USER_ACTOR);
         assertThat(row.decision).isEqualTo("REDACTED");
         assertThat(row.content).startsWith("enc:v1:").doesNotContain("[EMAIL]").doesNotContain("zoe");
-        String plain = "{\"text\":\"write to [EMAIL]\"}";
+        String plain = "{\"text\":\"write to [EMAIL]\",\"found\":{\"EMAIL\":1}}";
         assertThat(row.contentDigest).isEqualTo(ChainHash.digest(plain));
         assertThat(row.rowHash).isEqualTo(ChainHash.rowHash(row));
     }
