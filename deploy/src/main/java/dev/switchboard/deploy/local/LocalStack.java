@@ -145,6 +145,8 @@ public final class LocalStack implements AutoCloseable {
             case "gateway-service" -> properties.put(
                     "switchboard.gateway.tenants." + DEMO_TENANT + ".api-key-sha256", sha256(DEMO_API_KEY));
             case "compliance-service" -> {
+                properties.put("switchboard.operator.key-sha256", sha256(DEMO_OPERATOR_KEY));
+                properties.put("switchboard.compliance.policies.hash-key", hashKey());
                 properties.put("quarkus.datasource.jdbc.url", settings.jdbcUrl());
                 properties.put("quarkus.datasource.username", "postgres");
                 properties.put("quarkus.datasource.password", "postgres");
@@ -160,6 +162,24 @@ public final class LocalStack implements AutoCloseable {
             default -> throw new IllegalArgumentException("unknown service " + spec.module());
         }
         return properties;
+    }
+
+    /**
+     * The key of compliance's HASH policy for this data directory: made once and kept with the data, so hashed
+     * values keep matching across runs (a production deployment takes it from its secret store).
+     */
+    private String hashKey() {
+        Path file = settings.home().resolve("compliance-hash-key");
+        try {
+            if (!Files.exists(file)) {
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
+            }
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot keep the hash key in " + file, e);
+        }
     }
 
     private void requireFreePorts() {
