@@ -114,6 +114,35 @@ class EndToEndIT {
     }
 
     @Test
+    void anErasedUsersMemoryAndAuditContentAreGoneWhileTheAuditChainStillVerifies() throws Exception {
+        String user = "erin-" + UUID.randomUUID();
+        HttpResponse<String> response = post(LocalStack.DEMO_API_KEY, user, "I am erin@example.com, call me", 30);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String sessionId = JSON.readTree(response.body()).path("sessionId").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("memory-service", "/v1/sessions/" + sessionId).statusCode() == 200);
+
+        HttpResponse<String> erased = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + settings.port("compliance-service") + "/v1/erasures"))
+                .header("Authorization", "Bearer " + LocalStack.DEMO_OPERATOR_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of(
+                        "tenant", LocalStack.DEMO_TENANT, "user", user, "requestedBy", "dpo"))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(erased.statusCode()).as(erased.body()).isEqualTo(202);
+        assertThat(erased.body()).contains(sessionId);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(get("memory-service", "/v1/sessions/" + sessionId).statusCode()).isEqualTo(404));
+        JsonNode audit = JSON.readTree(get("compliance-service", "/v1/audit/sessions/" + sessionId).body());
+        assertThat(audit).isNotEmpty().allSatisfy(row -> {
+            assertThat(row.path("erased").asBoolean()).isTrue();
+            assertThat(row.path("content").isNull()).isTrue();
+        });
+        JsonNode chain = JSON.readTree(get("compliance-service", "/v1/audit/tenants/" + LocalStack.DEMO_TENANT + "/verify").body());
+        assertThat(chain.path("valid").asBoolean()).as(chain.toString()).isTrue();
+    }
+
+    @Test
     void anInvalidApiKeyIsRefusedAndPublishesNothing() throws Exception {
         String user = "mallory-" + UUID.randomUUID();
         HttpResponse<String> refused = post("not-the-key", user, "refused text", 0);
