@@ -68,31 +68,32 @@ final class PiiEvaluation {
     private PiiEvaluation() {
     }
 
-    /** The dataset: the system property {@value #DATA_PROPERTY}, or {@code shared/data} found walking up from here. */
-    static Path datasetPath() {
+    /**
+     * The dataset: the system property {@value #DATA_PROPERTY} (a {@code shared/data} directory) if set, else the
+     * copy kept in this module's test resources ({@code pii/}, source and licence in {@code pii/SOURCE.md}).
+     */
+    static java.io.InputStream dataset() throws java.io.IOException {
         String configured = System.getProperty(DATA_PROPERTY);
         if (configured != null) {
             Path path = Paths.get(configured, "pii", DATASET);
-            if (Files.isRegularFile(path)) {
-                return path;
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalStateException("-D" + DATA_PROPERTY + "=" + configured + " has no pii/" + DATASET);
             }
-            throw new IllegalStateException("-D" + DATA_PROPERTY + "=" + configured + " has no pii/" + DATASET);
+            return Files.newInputStream(path);
         }
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            for (Path candidate : List.of(dir.resolve("shared"), dir.resolveSibling("shared"))) {
-                Path path = candidate.resolve("data").resolve("pii").resolve(DATASET);
-                if (Files.isRegularFile(path)) {
-                    return path.normalize();
-                }
-            }
+        java.io.InputStream copy = PiiEvaluation.class.getResourceAsStream("/pii/" + DATASET);
+        if (copy == null) {
+            throw new IllegalStateException("The PII dataset pii/" + DATASET + " is missing from the test resources");
         }
-        throw new IllegalStateException("The PII dataset shared/data/pii/" + DATASET + " was not found next to or above "
-                + Paths.get("").toAbsolutePath() + "; point -D" + DATA_PROPERTY + " at the shared/data directory");
+        return copy;
     }
 
     static List<Sample> load() {
         try {
-            JsonNode root = new ObjectMapper().readTree(datasetPath().toFile());
+            JsonNode root;
+            try (java.io.InputStream in = dataset()) {
+                root = new ObjectMapper().readTree(in);
+            }
             List<Sample> samples = new ArrayList<>(root.size());
             for (JsonNode node : root) {
                 String text = node.get("full_text").asText();
