@@ -11,9 +11,12 @@ import org.apache.kafka.common.serialization.Serdes;
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.ChannelMessage;
 import dev.switchboard.events.CompliancePolicy;
 import dev.switchboard.events.DeliveryReport;
 import dev.switchboard.events.ErasureRequested;
+import dev.switchboard.events.IdentityLink;
+import dev.switchboard.events.LinkCode;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SessionControl;
 import dev.switchboard.events.SessionState;
@@ -83,6 +86,16 @@ public final class Topics {
     public static final Topic<String, ErasureRequested> ERASURES =
             sessionKeyed("erasures", ErasureRequested.class, Topic.Cleanup.DELETE);
 
+    /** Verified messages from messaging platforms, before deduplication; key = {@code <channel>:<platform message id>}. */
+    public static final Topic<String, ChannelMessage> CHANNELS_INBOUND = new Topic<>("channels.inbound",
+            Serdes.String(), new AvroSerde<>(ChannelMessage.class), Topic.Cleanup.DELETE, DEFAULT_PARTITIONS);
+    /** Channel identities linked to principals; key = {@code <tenant>/<channel>/<channelUserId>}. */
+    public static final Topic<String, IdentityLink> IDENTITY_LINKS = new Topic<>("identity.links",
+            Serdes.String(), new AvroSerde<>(IdentityLink.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
+    /** Outstanding one-time link codes; key = {@code <tenant>/<SHA-256 of the code>}. */
+    public static final Topic<String, LinkCode> IDENTITY_LINK_CODES = new Topic<>("identity.link-codes",
+            Serdes.String(), new AvroSerde<>(LinkCode.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
+
     /** What each agent declares, published by the agent-service instances that host it; key = agent id. */
     public static final Topic<String, AgentDescriptor> AGENTS_CATALOG = new Topic<>("agents.catalog", Serdes.String(),
             new AvroSerde<>(AgentDescriptor.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
@@ -99,7 +112,7 @@ public final class Topics {
             TURNS_RAW, TURNS_CLEARED, TURNS_REJECTED, AGENT_RESULTS_RAW, AGENT_RESULTS_CLEARED,
             REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, AGENTS_CATALOG, DEAD_LETTERS,
             HUMAN_QUEUE, SUPERVISOR_DECISIONS, SESSIONS_CONTROL, SUPERVISOR_POLICIES, TENANT_USAGE, ERASURES,
-            COMPLIANCE_POLICIES);
+            COMPLIANCE_POLICIES, CHANNELS_INBOUND, IDENTITY_LINKS, IDENTITY_LINK_CODES);
 
     private Topics() {
     }

@@ -12,9 +12,12 @@ import org.apache.avro.specific.SpecificRecord;
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.ChannelMessage;
 import dev.switchboard.events.CompliancePolicy;
 import dev.switchboard.events.DeliveryReport;
 import dev.switchboard.events.ErasureRequested;
+import dev.switchboard.events.IdentityLink;
+import dev.switchboard.events.LinkCode;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SessionControl;
 import dev.switchboard.events.SessionState;
@@ -33,7 +36,7 @@ public final class EventTypes {
             TurnReceived.class, TurnRejected.class, AgentTask.class, AgentResult.class,
             ReplyOutbound.class, SessionState.class, DeliveryReport.class, AgentDescriptor.class,
             SupervisorDecision.class, SupervisorPolicy.class, TenantUsage.class, SessionControl.class, SessionUsage.class,
-            ErasureRequested.class, CompliancePolicy.class);
+            ErasureRequested.class, CompliancePolicy.class, ChannelMessage.class, IdentityLink.class, LinkCode.class);
 
     private static final Map<Long, Class<? extends SpecificRecord>> BY_FINGERPRINT = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(type -> fingerprint(schemaOf(type)), Function.identity()));
