@@ -108,8 +108,11 @@ class EndToEndIT {
             assertThat(rows).extracting(row -> row[0]).containsExactlyInAnyOrder("TURN_RECEIVED", "AGENT_RESULT");
             assertThat(rows).allSatisfy(row -> {
                 assertThat(row[1]).isEqualTo(turnId);
-                assertThat(row[2]).contains("[EMAIL]").doesNotContain("alice@example.com");
+                assertThat(row[2]).as("sealed with the user's key").startsWith("enc:v1:").doesNotContain("alice");
             });
+            JsonNode opened = JSON.readTree(get("compliance-service", "/v1/audit/sessions/" + sessionId).body());
+            assertThat(opened).hasSize(2).allSatisfy(row -> assertThat(row.path("content").toString())
+                    .contains("[EMAIL]").doesNotContain("alice@example.com"));
         });
     }
 
