@@ -3,6 +3,7 @@ package dev.switchboard.memory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.ChatMessage;
@@ -19,17 +20,33 @@ import dev.switchboard.events.Usage;
  * Kafka Streams aggregation and the unit tests share one definition. Every step returns a new
  * state and leaves its input untouched: the aggregate that Kafka Streams hands in may still sit
  * in its record cache.
+ *
+ * <p>Messages that leave the recent window are folded into the rolling {@link Summarizer summary}; every
+ * user message is read for {@link FactExtractor facts}, a later value of a fact replacing an earlier one.
  */
 public final class SessionFold {
 
+    /** Summary bounds used when none are given: about a page of text, a line per message. */
+    public static final int DEFAULT_SUMMARY_CHARS = 1000;
+    public static final int DEFAULT_SUMMARY_MESSAGE_CHARS = 160;
+
     private final int recentMessages;
+    private final Summarizer summarizer;
+    private final FactExtractor facts;
+
+    /** A fold with the default summary bounds. */
+    public SessionFold(int recentMessages) {
+        this(recentMessages, new Summarizer(DEFAULT_SUMMARY_CHARS, DEFAULT_SUMMARY_MESSAGE_CHARS), new FactExtractor());
+    }
 
     /** @param recentMessages how many of the latest messages a state keeps (at least 1) */
-    public SessionFold(int recentMessages) {
+    public SessionFold(int recentMessages, Summarizer summarizer, FactExtractor facts) {
         if (recentMessages < 1) {
             throw new IllegalArgumentException("recentMessages must be at least 1: " + recentMessages);
         }
         this.recentMessages = recentMessages;
+        this.summarizer = summarizer;
+        this.facts = facts;
     }
 
     /**
@@ -44,6 +61,8 @@ public final class SessionFold {
                 .setRecent(List.of())
                 .setUsage(new Usage(0L, 0L, 0))
                 .setUpdatedAt(Instant.EPOCH)
+                .setSummary(null)
+                .setFacts(Map.of())
                 .build();
     }
 
@@ -57,7 +76,10 @@ public final class SessionFold {
         return sameUser ? null : state;
     }
 
-    /** A cleared user turn: one USER message, one more turn, and where the user spoke last. */
+    /**
+     * A cleared user turn: one USER message, one more turn, where the user spoke last, and the facts the
+     * message states (the text is already cleared by compliance, so they hold placeholders, not personal data).
+     */
     public SessionState turn(String sessionId, TurnReceived turn, SessionState state) {
         Envelope envelope = turn.getEnvelope();
         ChatMessage message = ChatMessage.newBuilder()
@@ -67,8 +89,8 @@ public final class SessionFold {
                 .setTurnId(envelope.getTurnId())
                 .setAt(envelope.getOccurredAt())
                 .build();
-        return touched(sessionId, envelope, state)
-                .setRecent(appended(state.getRecent(), message))
+        return appended(touched(sessionId, envelope, state), state, message)
+                .setFacts(FactExtractor.merged(state.getFacts(), facts.extract(turn.getText())))
                 .setTurns(state.getTurns() + 1)
                 .setLastChannel(envelope.getChannel())
                 .setLastTurnId(envelope.getTurnId())
@@ -100,8 +122,7 @@ public final class SessionFold {
                 .setTurnId(envelope.getTurnId())
                 .setAt(envelope.getOccurredAt())
                 .build();
-        return touched(sessionId, envelope, state)
-                .setRecent(appended(state.getRecent(), message))
+        return appended(touched(sessionId, envelope, state), state, message)
                 .setReplies(state.getReplies() + 1)
                 .build();
     }
@@ -140,14 +161,20 @@ public final class SessionFold {
                 .setActiveAgent(state.getActiveAgent())
                 .setLastChannel(state.getLastChannel())
                 .setLastTurnId(state.getLastTurnId())
-                .setUpdatedAt(state.getUpdatedAt());
+                .setUpdatedAt(state.getUpdatedAt())
+                .setSummary(state.getSummary())
+                .setFacts(state.getFacts());
     }
 
-    private List<ChatMessage> appended(List<ChatMessage> recent, ChatMessage message) {
-        List<ChatMessage> all = new ArrayList<>(recent.size() + 1);
-        all.addAll(recent);
+    /** The message added to the window; whatever that pushes out of it goes into the summary. */
+    private SessionState.Builder appended(SessionState.Builder next, SessionState state, ChatMessage message) {
+        List<ChatMessage> all = new ArrayList<>(state.getRecent().size() + 1);
+        all.addAll(state.getRecent());
         all.add(message);
         int from = Math.max(0, all.size() - recentMessages);
-        return new ArrayList<>(all.subList(from, all.size()));
+        if (from > 0) {
+            next.setSummary(summarizer.fold(state.getSummary(), all.subList(0, from)));
+        }
+        return next.setRecent(new ArrayList<>(all.subList(from, all.size())));
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,49 @@ class SessionFoldTest {
         assertThat(state.getTurns()).isEqualTo(5);
         assertThat(state.getReplies()).isEqualTo(5);
         assertThat(state.getLastTurnId()).isEqualTo("t-5");
+    }
+
+    @Test
+    void messagesLeavingTheWindowGoIntoTheSummaryInOrder() {
+        SessionState state = fold.empty();
+        for (int i = 1; i <= 3; i++) {
+            state = fold.turn(SESSION, turn(SESSION, "t-" + i, "Question " + i + "? More.", T0.plusSeconds(i)), state);
+            state = fold.reply(SESSION, reply(SESSION, "t-" + i, "concierge", "Answer " + i + ".", T0.plusSeconds(i)), state);
+        }
+
+        assertThat(state.getRecent()).extracting(ChatMessage::getText)
+                .containsExactly("Answer 2.", "Question 3? More.", "Answer 3.");
+        assertThat(state.getSummary()).isEqualTo("user: Question 1?\nconcierge: Answer 1.\nuser: Question 2?");
+    }
+
+    @Test
+    void noSummaryWhileEverythingFitsTheWindow() {
+        SessionState state = fold.turn(SESSION, turn(SESSION, "t-1", "hello", T0), fold.empty());
+
+        assertThat(state.getSummary()).isNull();
+        assertThat(state.getFacts()).isEmpty();
+    }
+
+    @Test
+    void summaryIsBoundedAsConfigured() {
+        SessionFold small = new SessionFold(1, new Summarizer(40, 15), new FactExtractor());
+        SessionState state = small.empty();
+        for (int i = 1; i <= 10; i++) {
+            state = small.turn(SESSION, turn(SESSION, "t-" + i, "A long question number " + i, T0.plusSeconds(i)), state);
+        }
+
+        assertThat(state.getSummary()).hasSizeLessThanOrEqualTo(40).isEqualTo("user: A long questio…");
+    }
+
+    @Test
+    void userMessagesYieldFactsAndLaterValuesWin() {
+        SessionState state = fold.turn(SESSION, turn(SESSION, "t-1", "My name is Anna, order #11111", T0), fold.empty());
+        state = fold.reply(SESSION, reply(SESSION, "t-1", "concierge", "My name is Botty, order #99999", T0), state);
+        state = fold.turn(SESSION, turn(SESSION, "t-2", "sorry, order #22222, answer in German", T0.plusSeconds(1)), state);
+        state = fold.result(SESSION, result(SESSION, "t-2", "concierge", usage(1, 1, 1), T0.plusSeconds(2)), state);
+
+        assertThat(state.getFacts()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("name", "Anna", "order", "22222", "language", "German"));
     }
 
     @Test

@@ -14,6 +14,17 @@ public interface MemoryConfig {
     int recentMessages();
 
     /**
+     * The longest rolling summary of the messages that left the recent window, in characters; the oldest
+     * part is dropped beyond it.
+     */
+    @WithDefault("1000")
+    int summaryMaxChars();
+
+    /** The longest gist of one message in the summary (its first sentence, cut), in characters. */
+    @WithDefault("160")
+    int summaryMessageChars();
+
+    /**
      * The host name other instances use to reach this one for interactive queries; it becomes the host
      * part of {@code quarkus.kafka-streams.application-server}. On Kubernetes, the pod IP or DNS name.
      */

@@ -2,12 +2,17 @@ package dev.switchboard.memory.rest;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import dev.switchboard.events.ChatMessage;
 import dev.switchboard.events.SessionState;
 import dev.switchboard.events.Usage;
 
-/** The JSON form of a session's state; Avro's generated classes are not meant for Jackson. */
+/**
+ * The JSON form of a session's state; Avro's generated classes are not meant for Jackson. {@code summary} is
+ * null until a message has left the recent window; {@code facts} is sorted by key.
+ */
 public record SessionView(
         String sessionId,
         String tenant,
@@ -19,7 +24,9 @@ public record SessionView(
         String activeAgent,
         String lastChannel,
         String lastTurnId,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String summary,
+        Map<String, String> facts) {
 
     /** One message of the recent history, oldest first. */
     public record MessageView(String role, String text, String agent, String turnId, Instant at) {
@@ -50,6 +57,9 @@ public record SessionView(
                 state.getActiveAgent(),
                 state.getLastChannel(),
                 state.getLastTurnId(),
-                state.getUpdatedAt());
+                state.getUpdatedAt(),
+                state.getSummary(),
+                // sorted, so that every instance renders the same session the same way
+                new TreeMap<>(state.getFacts()));
     }
 }

@@ -20,7 +20,9 @@ import dev.switchboard.events.ErasureRequested;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SessionState;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.memory.FactExtractor;
 import dev.switchboard.memory.SessionFold;
+import dev.switchboard.memory.Summarizer;
 import dev.switchboard.memory.config.MemoryConfig;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
@@ -53,7 +55,8 @@ public class TopologyProducer {
 
     @Produces
     public Topology topology() {
-        return build(new SessionFold(config.recentMessages()));
+        Summarizer summarizer = new Summarizer(config.summaryMaxChars(), config.summaryMessageChars());
+        return build(new SessionFold(config.recentMessages(), summarizer, new FactExtractor()));
     }
 
     /** The topology for a given fold; also what the topology tests drive. */

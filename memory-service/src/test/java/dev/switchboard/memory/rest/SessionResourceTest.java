@@ -99,6 +99,29 @@ class SessionResourceTest {
     }
 
     @Test
+    void servesTheFactsOfTheUsersMessages() {
+        String session = "s-" + UUID.randomUUID();
+        try (KafkaProducer<String, SpecificRecord> producer = producer()) {
+            send(producer, Topics.TURNS_CLEARED, session,
+                    turn(session, "t-1", "My name is Anna, invoice INV-778 is wrong. Mail [EMAIL:3f9a0c1d2e4b]", T0));
+            send(producer, Topics.TURNS_CLEARED, session, turn(session, "t-2", "please answer in German", T0.plusSeconds(1)));
+        }
+
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> given()
+                .get("/v1/sessions/{id}", session)
+                .then()
+                .statusCode(200)
+                .body("turns", is(2))
+                .body("facts.name", is("Anna"))
+                .body("facts.order", is("INV-778"))
+                .body("facts.email", is("[EMAIL:3f9a0c1d2e4b]"))
+                .body("facts.language", is("German"))
+                .body("facts.size()", is(4))
+                // both messages still fit the recent window
+                .body("summary", nullValue()));
+    }
+
+    @Test
     void unknownSessionIsNotFound() {
         await().atMost(WAIT).untilAsserted(() -> given()
                 .get("/v1/sessions/{id}", "never-seen-" + UUID.randomUUID())

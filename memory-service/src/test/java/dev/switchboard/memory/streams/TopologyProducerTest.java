@@ -110,6 +110,24 @@ class TopologyProducerTest {
     }
 
     @Test
+    void summaryAndFactsSurviveTheSerdeIntoTheTopicAndTheStore() {
+        turns.pipeInput("s-1", turn("s-1", "t-1", "My name is Anna. Where is order 12345?", T0));
+        replies.pipeInput("s-1", reply("s-1", "t-1", "billing-agent", "It shipped.", T0.plusSeconds(1)));
+        results.pipeInput("s-1", result("s-1", "t-1", "billing-agent", usage(1, 1, 1), T0.plusSeconds(1)));
+        turns.pipeInput("s-1", turn("s-1", "t-2", "Thanks! Reach me at [EMAIL:3f9a0c1d2e4b]", T0.plusSeconds(2)));
+
+        SessionState published = states.readKeyValuesToMap().get("s-1");
+        for (SessionState state : List.of(published, store.get("s-1"))) {
+            assertThat(state.getRecent()).extracting(ChatMessage::getText)
+                    .containsExactly("It shipped.", "Thanks! Reach me at [EMAIL:3f9a0c1d2e4b]");
+            assertThat(state.getSummary()).isEqualTo("user: My name is Anna.");
+            assertThat(state.getFacts()).containsExactlyInAnyOrderEntriesOf(
+                    Map.of("name", "Anna", "order", "12345", "email", "[EMAIL:3f9a0c1d2e4b]"));
+            assertThat(state.getActiveAgent()).isEqualTo("billing-agent");
+        }
+    }
+
+    @Test
     void anErasureOfTheSessionsUserDeletesItsStateAndWritesATombstone() {
         TestInputTopic<String, ErasureRequested> erasures = input(Topics.ERASURES);
         turns.pipeInput("s-1", turn("s-1", "t-1", "my card is 4111", T0));
