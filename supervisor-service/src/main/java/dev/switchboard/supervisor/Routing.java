@@ -1,16 +1,20 @@
 package dev.switchboard.supervisor;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.ChatMessage;
 import dev.switchboard.events.DelegationLink;
 import dev.switchboard.events.Envelope;
+import dev.switchboard.events.Role;
 import dev.switchboard.events.SessionState;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.schemas.Envelopes;
@@ -96,6 +100,10 @@ public final class Routing {
         return List.copyOf(scopes);
     }
 
+    /**
+     * The session's memory for the agent: a SYSTEM message with the rolling summary of older messages and the
+     * facts memory extracted (when there are any), then the last {@code historyMessages} messages.
+     */
     private List<ChatMessage> history(SessionState state, String currentTurnId) {
         if (state == null) {
             return List.of();
@@ -103,6 +111,28 @@ public final class Routing {
         List<ChatMessage> earlier = state.getRecent().stream()
                 .filter(message -> !message.getTurnId().equals(currentTurnId))
                 .toList();
-        return earlier.subList(Math.max(0, earlier.size() - config.historyMessages()), earlier.size());
+        List<ChatMessage> history = new ArrayList<>();
+        String memory = memoryOf(state);
+        if (memory != null) {
+            history.add(ChatMessage.newBuilder().setRole(Role.SYSTEM).setText(memory).setAgent(null)
+                    .setTurnId(currentTurnId).setAt(state.getUpdatedAt()).build());
+        }
+        history.addAll(earlier.subList(Math.max(0, earlier.size() - config.historyMessages()), earlier.size()));
+        return history;
+    }
+
+    private static String memoryOf(SessionState state) {
+        StringBuilder memory = new StringBuilder();
+        if (state.getSummary() != null && !state.getSummary().isBlank()) {
+            memory.append("Earlier in this conversation:\n").append(state.getSummary());
+        }
+        if (!state.getFacts().isEmpty()) {
+            if (memory.length() > 0) {
+                memory.append("\n");
+            }
+            memory.append("Known about the user: ").append(new TreeMap<>(state.getFacts()).entrySet().stream()
+                    .map(fact -> fact.getKey() + "=" + fact.getValue()).collect(Collectors.joining(", ")));
+        }
+        return memory.length() == 0 ? null : memory.toString();
     }
 }

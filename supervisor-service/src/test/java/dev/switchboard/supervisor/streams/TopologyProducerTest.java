@@ -105,6 +105,19 @@ class TopologyProducerTest {
     }
 
     @Test
+    void theSessionsSummaryAndFactsComeFirstInTheHistory() {
+        sessions.pipeInput("s1", SessionState.newBuilder().setSessionId("s1").setTenant("acme").setUser("alice")
+                .setRecent(List.of(message(Role.USER, "where is order 123?", "t0")))
+                .setSummary("user: I was charged twice.").setFacts(Map.of("order", "123", "name", "Alice"))
+                .setUsage(new Usage(0L, 0L, 0)).setUpdatedAt(Instant.now()).build());
+        turns.pipeInput("s1", new TurnReceived(envelope("s1", "t1"), null, "any news?"));
+
+        List<ChatMessage> history = tasks.readValue().getHistory();
+        assertThat(history).extracting(ChatMessage::getRole).containsExactly(Role.SYSTEM, Role.USER);
+        assertThat(history.get(0).getText()).contains("I was charged twice.").contains("name=Alice, order=123");
+    }
+
+    @Test
     void aTurnOfANewSessionHasNoHistory() {
         turns.pipeInput("s2", new TurnReceived(envelope("s2", "t1"), null, "hi"));
         assertThat(tasks.readValue().getHistory()).isEmpty();
