@@ -105,7 +105,10 @@ public class AgentWorkers {
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "switchboard-agent-" + agent + "-" + config.instanceId(),
                 ProducerConfig.CLIENT_ID_CONFIG, "agent-" + agent + "-results-" + config.instanceId(),
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                // A poll's transaction may start while the previous commit still completes
+                // (CONCURRENT_TRANSACTIONS): retry after 10 ms, not the default 100 ms.
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10),
                 new StringSerializer(), new ByteArraySerializer());
     }
 }
