@@ -142,8 +142,10 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> properties = new HashMap<>();
         Path state = settings.home().resolve("state").resolve(spec.module());
         switch (spec.module()) {
-            case "gateway-service" -> properties.put(
-                    "switchboard.gateway.tenants." + DEMO_TENANT + ".api-key-sha256", sha256(DEMO_API_KEY));
+            case "gateway-service" -> {
+                properties.put("switchboard.gateway.tenants." + DEMO_TENANT + ".api-key-sha256", sha256(DEMO_API_KEY));
+                properties.put("kafka-streams.state.dir", state.toString());
+            }
             case "compliance-service" -> {
                 properties.put("switchboard.operator.key-sha256", sha256(DEMO_OPERATOR_KEY));
                 properties.put("switchboard.compliance.policies.hash-key", hashKey());
