@@ -1,0 +1,123 @@
+package dev.switchboard.gateway.inbound;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+import dev.switchboard.events.ChannelMessage;
+import dev.switchboard.events.IdentityLink;
+import dev.switchboard.events.LinkCode;
+import dev.switchboard.schemas.Topic;
+import dev.switchboard.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The gateway's inbound topology, run with exactly-once v2: exactly one turn per platform message.
+ *
+ * <p>Reads {@code channels.inbound} (keyed {@code <channel>:<platformMessageId>}) and drops redeliveries.
+ * A message that is a link code is re-keyed by the code's digest (repartition {@code link-code-attempts})
+ * and redeemed against {@code identity.link-codes}, read as a global table: it writes an
+ * {@link IdentityLink} to {@code identity.links} and a tombstone to {@code identity.link-codes}, and opens
+ * no turn. Every other message is resolved to its principal through {@code identity.links}, read as a
+ * global table, and written as a {@code TurnReceived} to {@code turns.raw}, keyed by session id.
+ */
+@ApplicationScoped
+public class TopologyProducer {
+
+    /** Platform message ids already let through, with when (wall clock) they were first seen. */
+    public static final String SEEN_MESSAGES_STORE = "seen-channel-messages";
+    /** Outstanding link codes by {@code <tenant>/<sha256>}, on every instance. */
+    public static final String LINK_CODES_STORE = "identity-link-codes";
+    /** Codes redeemed by this task, with their expiry, by {@code <tenant>/<sha256>}. */
+    public static final String REDEEMED_CODES_STORE = "redeemed-link-codes";
+    /** Channel identities linked to users by {@code <tenant>/<channel>/<channelUserId>}, on every instance. */
+    public static final String IDENTITY_LINKS_STORE = "identity-links";
+    /** The repartition of link code attempts by code digest. */
+    static final String LINK_CODE_ATTEMPTS = "link-code-attempts";
+
+    @Produces
+    public Topology topology(InboundConfig config, MeterRegistry registry) {
+        StreamsBuilder builder = new StreamsBuilder();
+        Serde<String> keys = Serdes.String();
+
+        GlobalKTable<String, IdentityLink> links = globalTable(builder, Topics.IDENTITY_LINKS, IDENTITY_LINKS_STORE);
+        globalTable(builder, Topics.IDENTITY_LINK_CODES, LINK_CODES_STORE);
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SEEN_MESSAGES_STORE), keys, Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(REDEEMED_CODES_STORE), keys, Serdes.Long()));
+
+        KStream<String, ChannelMessage> firstDeliveries = builder
+                .stream(Topics.CHANNELS_INBOUND.name(), consumed(Topics.CHANNELS_INBOUND))
+                .process(() -> new DropRedeliveries(config.dedupeRetention(), config.dedupePurgeInterval(), registry),
+                        Named.as("drop-redeliveries"), SEEN_MESSAGES_STORE);
+
+        firstDeliveries.split(Named.as("inbound-"))
+                .branch((key, message) -> LinkCodes.parse(message.getText()).isPresent(),
+                        Branched.withConsumer(codes -> redeem(codes, config, registry), "link-codes"))
+                .defaultBranch(Branched.withConsumer(messages -> messages
+                        .leftJoin(links,
+                                (key, message) -> ChannelTurns.linkKey(message.getTenant(), message.getChannel(),
+                                        message.getChannelUserId()),
+                                ChannelTurns::received,
+                                Named.as("resolve-principal"))
+                        .selectKey((key, turn) -> turn.getEnvelope().getSessionId(), Named.as("key-by-session"))
+                        .to(Topics.TURNS_RAW.name(), produced(Topics.TURNS_RAW)), "messages"));
+
+        return builder.build();
+    }
+
+    private static void redeem(KStream<String, ChannelMessage> attempts, InboundConfig config, MeterRegistry registry) {
+        KStream<String, RedeemLinkCode.Redemption> redemptions = attempts
+                .selectKey((key, message) -> LinkCodes.key(message.getTenant(),
+                        LinkCodes.sha256Hex(LinkCodes.parse(message.getText()).orElseThrow())), Named.as("key-by-code"))
+                .repartition(Repartitioned.<String, ChannelMessage>as(LINK_CODE_ATTEMPTS)
+                        .withKeySerde(Topics.CHANNELS_INBOUND.keySerde())
+                        .withValueSerde(Topics.CHANNELS_INBOUND.valueSerde()))
+                .process(() -> new RedeemLinkCode(config.linkCodes().sweepInterval(), registry),
+                        Named.as("redeem-link-code"), REDEEMED_CODES_STORE);
+
+        redemptions
+                .filter((key, redemption) -> redemption.link() != null, Named.as("redeemed"))
+                .map((key, redemption) -> {
+                    IdentityLink link = redemption.link();
+                    return KeyValue.pair(ChannelTurns.linkKey(link.getTenant(), link.getChannel(),
+                            link.getChannelUserId()), link);
+                }, Named.as("key-by-identity"))
+                .to(Topics.IDENTITY_LINKS.name(), produced(Topics.IDENTITY_LINKS));
+        redemptions
+                .map((key, redemption) -> KeyValue.pair(redemption.codeKey(), (LinkCode) null), Named.as("withdraw-code"))
+                .to(Topics.IDENTITY_LINK_CODES.name(), produced(Topics.IDENTITY_LINK_CODES));
+    }
+
+    private static <V> GlobalKTable<String, V> globalTable(StreamsBuilder builder, Topic<String, V> topic, String store) {
+        return builder.globalTable(topic.name(), consumed(topic),
+                Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
+                        .withKeySerde(topic.keySerde())
+                        .withValueSerde(topic.valueSerde()));
+    }
+
+    private static <K, V> Consumed<K, V> consumed(Topic<K, V> topic) {
+        return Consumed.with(topic.keySerde(), topic.valueSerde());
+    }
+
+    private static <K, V> Produced<K, V> produced(Topic<K, V> topic) {
+        return Produced.with(topic.keySerde(), topic.valueSerde());
+    }
+}

@@ -1,0 +1,266 @@
+package dev.switchboard.gateway.channels.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.switchboard.events.DeliveryReport;
+import dev.switchboard.events.DeliveryStatus;
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.IdentityLink;
+import dev.switchboard.events.Principal;
+import dev.switchboard.events.ReplyKind;
+import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.gateway.channels.FakePlatform;
+import dev.switchboard.gateway.channels.FakePlatform.Answer;
+import dev.switchboard.gateway.channels.FakePlatformsConfigSource;
+import dev.switchboard.gateway.channels.FormBody;
+import dev.switchboard.gateway.channels.Samples;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TopicReader;
+import dev.switchboard.testkit.TopicWriter;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Replies written to {@code replies.outbound} as the supervisor writes them, delivered to a local server
+ * standing in for each platform's send API; the delivery reports and dead letters read back from the broker.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+class ChannelDeliveryTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    DeliveryAddressBook addresses;
+
+    FakePlatform platform = FakePlatformsConfigSource.platform();
+
+    static ReplyOutbound reply(String channel, String user, String text) {
+        String sessionId = UUID.randomUUID().toString();
+        Envelope envelope = Envelope.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setTenant("acme")
+                .setSessionId(sessionId)
+                .setTurnId(UUID.randomUUID().toString())
+                .setPrincipal(Principal.newBuilder().setTenant("acme").setUser(user).build())
+                .setChannel(channel)
+                .setDelegationChain(List.of())
+                .setOccurredAt(Instant.now())
+                .build();
+        return ReplyOutbound.newBuilder().setEnvelope(envelope).setKind(ReplyKind.AGENT_REPLY).setText(text)
+                .setAgent("concierge").build();
+    }
+
+    void send(ReplyOutbound reply) {
+        TopicWriter.send(bootstrap, Topics.REPLIES_OUTBOUND, reply.getEnvelope().getSessionId(), reply);
+    }
+
+    DeliveryReport report(ReplyOutbound reply, DeliveryStatus status) {
+        return report(reply, r -> r.getStatus() == status);
+    }
+
+    // A fresh reader each time: a reader drops the rest of the batch in which it found its record.
+    DeliveryReport report(ReplyOutbound reply, Predicate<DeliveryReport> condition) {
+        try (var deliveries = TopicReader.fromBeginning(bootstrap, Topics.DELIVERIES)) {
+            return deliveries.first(reply.getEnvelope().getSessionId(), condition, TIMEOUT).value();
+        }
+    }
+
+    static String unique(String prefix) {
+        return prefix + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
+    }
+
+    static JsonNode json(FakePlatform.Received request) {
+        try {
+            return Samples.JSON.readTree(request.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void whatsappReplyIsSentToTheUnlinkedPrincipalsNumberAndReported() {
+        String number = "+1555" + unique("").substring(0, 7);
+        ReplyOutbound reply = reply("whatsapp", "whatsapp:" + number, "Your invoice is paid");
+        send(reply);
+
+        FakePlatform.Received request = platform.await(r -> r.path().startsWith("/whatsapp/")
+                && json(r).path("to").asText().equals(number), 1, TIMEOUT).get(0);
+        assertThat(request.path()).isEqualTo("/whatsapp/1122334455667/messages");
+        assertThat(request.header("Authorization")).isEqualTo("Bearer test-whatsapp-access-token");
+        assertThat(json(request).path("text").path("body").asText()).isEqualTo("Your invoice is paid");
+
+        DeliveryReport report = report(reply, DeliveryStatus.DELIVERED);
+        assertThat(report.getReplyEventId()).isEqualTo(reply.getEnvelope().getEventId());
+        assertThat(report.getAttempts()).isEqualTo(1);
+        assertThat(report.getDetail()).contains("wamid.default");
+        assertThat(report.getEnvelope().getSessionId()).isEqualTo(reply.getEnvelope().getSessionId());
+        assertThat(report.getEnvelope().getChannel()).isEqualTo("whatsapp");
+    }
+
+    @Test
+    void slackReplyGoesToTheLinkedIdentityOfThePrincipal() {
+        String user = "alice-" + UUID.randomUUID();
+        String slackUser = unique("U");
+        TopicWriter.send(bootstrap, Topics.IDENTITY_LINKS, "acme/slack/" + slackUser, IdentityLink.newBuilder()
+                .setTenant("acme").setChannel("slack").setChannelUserId(slackUser).setUser(user)
+                .setLinkedAt(Instant.now()).build());
+        await().atMost(TIMEOUT).until(() -> addresses.addressOf("acme", "slack", user).isPresent());
+        ReplyOutbound reply = reply("slack", user, "Hello from the concierge");
+        send(reply);
+        platform.await(r -> r.path().equals("/slack/chat.postMessage") && json(r).path("channel").asText().equals(slackUser),
+                1, TIMEOUT);
+
+        FakePlatform.Received request = platform.received(r -> r.path().equals("/slack/chat.postMessage")
+                && json(r).path("channel").asText().equals(slackUser)).get(0);
+        assertThat(request.header("Authorization")).isEqualTo("Bearer xoxb-test-token");
+        assertThat(json(request).path("text").asText()).isEqualTo("Hello from the concierge");
+        assertThat(report(reply, DeliveryStatus.DELIVERED).getAttempts()).isEqualTo(1);
+    }
+
+    @Test
+    void twilioReplyIsSentAsAForm() {
+        String number = "+1415" + unique("").substring(0, 7);
+        ReplyOutbound reply = reply("sms", "sms:" + number, "Done & paid");
+        send(reply);
+
+        FakePlatform.Received request = platform.await(r -> r.path().startsWith("/twilio/")
+                && number.equals(FormBody.first(FormBody.parse(r.body()), "To")), 1, TIMEOUT).get(0);
+        assertThat(request.path()).isEqualTo("/twilio/2010-04-01/Accounts/ACtest0000000000000000000000000000/Messages.json");
+        assertThat(request.header("Authorization")).isEqualTo("Basic " + Base64.getEncoder().encodeToString(
+                "ACtest0000000000000000000000000000:test-twilio-auth-token".getBytes(StandardCharsets.UTF_8)));
+        assertThat(FormBody.parse(request.body())).containsEntry("From", List.of("+15005550006"))
+                .containsEntry("Body", List.of("Done & paid"));
+        assertThat(report(reply, DeliveryStatus.DELIVERED).getDetail()).contains("SMdefault");
+    }
+
+    @Test
+    void transientFailureIsRetriedAndTheReplySentOnce() {
+        String chat = unique("");
+        platform.thenAnswer("/telegram/", Answer.json(503, "{\"ok\":false}"));
+        ReplyOutbound reply = reply("telegram", "telegram:" + chat, "Second time lucky");
+        send(reply);
+
+        DeliveryReport report = report(reply, DeliveryStatus.DELIVERED);
+        assertThat(report.getAttempts()).isEqualTo(2);
+        List<FakePlatform.Received> requests = platform.received(r -> r.path().startsWith("/telegram/")
+                && json(r).path("chat_id").asText().equals(chat));
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(0).path()).isEqualTo("/telegram/bot123456:test-telegram-bot-token/sendMessage");
+    }
+
+    @Test
+    void permanentFailureGoesToTheDeadLettersWithAFailedReport() {
+        String number = "+1415" + unique("").substring(0, 7);
+        platform.thenAnswer("/twilio/", Answer.json(400, "{\"code\":21211,\"message\":\"The 'To' number is not a valid phone number.\"}"));
+        ReplyOutbound reply = reply("sms", "sms:" + number, "Nobody home");
+        send(reply);
+
+        DeliveryReport report = report(reply, DeliveryStatus.FAILED);
+        assertThat(report.getAttempts()).isEqualTo(1);
+        assertThat(report.getDetail()).startsWith("refused").contains("21211");
+        ConsumerRecord<String, byte[]> dead = deadLetter(reply);
+        assertThat(header(dead, ChannelReplyConsumer.REASON_HEADER)).isEqualTo("refused");
+        assertThat(header(dead, ChannelReplyConsumer.CAUSE_HEADER)).contains("400");
+        assertThat(header(dead, "dead-letter-topic")).isEqualTo("replies.outbound");
+        assertThat(Topics.REPLIES_OUTBOUND.valueSerde().deserializer().deserialize("replies.outbound", dead.value()))
+                .isEqualTo(reply);
+    }
+
+    @Test
+    void failureAfterTheLastRetryGoesToTheDeadLetters() {
+        String number = "+1555" + unique("").substring(0, 7);
+        // max-retries=2 in tests: three attempts, all failing
+        platform.thenAnswer("/whatsapp/", Answer.json(500, "{}"), Answer.json(502, "{}"), Answer.json(503, "{}"));
+        ReplyOutbound reply = reply("whatsapp", "whatsapp:" + number, "Anyone?");
+        send(reply);
+
+        DeliveryReport report = report(reply, DeliveryStatus.FAILED);
+        assertThat(report.getAttempts()).isEqualTo(3);
+        assertThat(header(deadLetter(reply), ChannelReplyConsumer.REASON_HEADER)).isEqualTo("retries-exhausted");
+        assertThat(platform.received(r -> r.path().startsWith("/whatsapp/") && json(r).path("to").asText().equals(number)))
+                .hasSize(3);
+    }
+
+    @Test
+    void replyWithoutADeliveryAddressGoesToTheDeadLetters() {
+        ReplyOutbound reply = reply("telegram", "someone-never-linked-" + UUID.randomUUID(), "Lost");
+        send(reply);
+
+        assertThat(report(reply, DeliveryStatus.FAILED).getAttempts()).isZero();
+        assertThat(header(deadLetter(reply), ChannelReplyConsumer.REASON_HEADER)).isEqualTo("no-delivery-address");
+    }
+
+    @Test
+    void whatsappStatusWebhooksBecomeDeliveryReports() {
+        String number = "+1555" + unique("").substring(0, 7);
+        String sentId = "wamid." + UUID.randomUUID();
+        platform.thenAnswer("/whatsapp/", Answer.json(200, "{\"messages\":[{\"id\":\"" + sentId + "\"}]}"));
+        ReplyOutbound reply = reply("whatsapp", "whatsapp:" + number, "Read me");
+        send(reply);
+        assertThat(report(reply, DeliveryStatus.DELIVERED).getDetail()).contains(sentId);
+
+        for (String kind : List.of("read", "failed")) {
+            String body = Samples.whatsapp("message_status", kind).replace("wamid.xyzxyz", sentId);
+            given().contentType("application/json")
+                    .header("X-Hub-Signature-256", "sha256=" + Samples.hmacSha256Hex("test-whatsapp-app-secret", body))
+                    .body(body.getBytes(StandardCharsets.UTF_8))
+                    .post("/v1/channels/acme/whatsapp/webhook").then().statusCode(200);
+        }
+
+        DeliveryReport read = report(reply, r -> r.getDetail() != null && r.getDetail().contains(" read"));
+        assertThat(read.getStatus()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(read.getReplyEventId()).isEqualTo(reply.getEnvelope().getEventId());
+        DeliveryReport failed = report(reply, DeliveryStatus.FAILED);
+        assertThat(failed.getDetail()).contains("130472");
+        assertThat(failed.getEnvelope().getEventId()).isNotEqualTo(read.getEnvelope().getEventId());
+    }
+
+    @Test
+    void webChatRepliesAreLeftToWebChat() {
+        ReplyOutbound reply = reply("webchat", "bob-" + UUID.randomUUID(), "Not for a platform");
+        int before = platform.received(r -> true).size();
+        send(reply);
+        // a marker reply sent after it, on the same partition, proves the first was read and skipped
+        String number = "+1555" + unique("").substring(0, 7);
+        ReplyOutbound marker = reply("whatsapp", "whatsapp:" + number, "marker");
+        TopicWriter.send(bootstrap, Topics.REPLIES_OUTBOUND, reply.getEnvelope().getSessionId(), marker);
+        platform.await(r -> r.path().startsWith("/whatsapp/") && json(r).path("to").asText().equals(number), 1, TIMEOUT);
+        assertThat(platform.received(r -> r.body().contains("Not for a platform"))).isEmpty();
+        assertThat(platform.received(r -> true).size()).isGreaterThan(before);
+    }
+
+    ConsumerRecord<String, byte[]> deadLetter(ReplyOutbound reply) {
+        try (var dead = TopicReader.fromBeginning(bootstrap, Topics.DEAD_LETTERS)) {
+            return dead.first(reply.getEnvelope().getSessionId(), TIMEOUT);
+        }
+    }
+
+    static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
