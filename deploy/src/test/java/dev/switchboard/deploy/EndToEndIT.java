@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.deploy.local.LocalSettings;
 import dev.switchboard.deploy.local.LocalStack;
+import dev.switchboard.events.AgentTask;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.TopicReader;
 
@@ -42,6 +43,10 @@ class EndToEndIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static LocalStack stack;
     static LocalSettings settings;
+    static final String WHATSAPP = "switchboard.gateway.channels." + LocalStack.DEMO_TENANT + ".whatsapp.";
+    static final String WHATSAPP_APP_SECRET = "e2e-app-secret";
+    /** Stands in for the WhatsApp Cloud API's send endpoint. */
+    static final FakeWhatsAppApi whatsAppApi = FakeWhatsAppApi.start();
 
     @BeforeAll
     static void startEverything() throws Exception {
@@ -49,7 +54,13 @@ class EndToEndIT {
         settings = new LocalSettings(root, root.resolve("deploy/target/e2e-" + UUID.randomUUID()),
                 freePort(), freePort(), freePort(),
                 LocalSettings.services(freePort(), freePort(), freePort(), freePort(), freePort()),
-                3, List.of("concierge", "billing-agent", "tech-support"));
+                3, List.of("concierge", "billing-agent", "tech-support"))
+                .withProperties("gateway-service", Map.of(
+                        WHATSAPP + "app-secret", WHATSAPP_APP_SECRET,
+                        WHATSAPP + "verify-token", "e2e-verify-token",
+                        WHATSAPP + "phone-number-id", "1122334455667",
+                        WHATSAPP + "access-token", "e2e-access-token",
+                        WHATSAPP + "base-url", whatsAppApi.baseUrl()));
         long started = System.nanoTime();
         stack = LocalStack.start(settings);
         System.out.printf("[e2e] stack ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
@@ -60,6 +71,7 @@ class EndToEndIT {
         if (stack != null) {
             stack.close();
         }
+        whatsAppApi.close();
     }
 
     @Test
@@ -143,6 +155,81 @@ class EndToEndIT {
         });
         JsonNode chain = JSON.readTree(get("compliance-service", "/v1/audit/tenants/" + LocalStack.DEMO_TENANT + "/verify").body());
         assertThat(chain.path("valid").asBoolean()).as(chain.toString()).isTrue();
+    }
+
+    /**
+     * A user talks on web chat, links WhatsApp with a one-time code, and continues on WhatsApp: the agent's task
+     * carries the web chat history, the reply is delivered to the WhatsApp send API, and a redelivered webhook
+     * creates no second turn.
+     */
+    @Test
+    void aConversationMovesFromWebChatToWhatsAppWithItsMemory() throws Exception {
+        String user = "wendy-" + UUID.randomUUID();
+        HttpResponse<String> web = post(LocalStack.DEMO_API_KEY, user, "Hello, my order number is A-4711", 30);
+        assertThat(web.statusCode()).as(web.body()).isEqualTo(200);
+        String sessionId = JSON.readTree(web.body()).path("sessionId").asText();
+
+        HttpResponse<String> issued = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + settings.port("gateway-service") + "/v1/tenants/" + LocalStack.DEMO_TENANT + "/users/" + user + "/link-codes"))
+                .header("X-Api-Key", LocalStack.DEMO_API_KEY).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        String code = JSON.readTree(issued.body()).path("code").asText();
+
+        String phone = "+1555" + (1000000 + new java.util.Random().nextInt(8999999));
+        assertThat(whatsApp(phone, "wamid.link-" + UUID.randomUUID(), "LINK " + code).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> links = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                            + settings.port("gateway-service") + "/v1/tenants/" + LocalStack.DEMO_TENANT + "/users/" + user + "/links"))
+                    .header("X-Api-Key", LocalStack.DEMO_API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(links.body()).contains("whatsapp").contains(phone.substring(1));
+        });
+
+        String messageId = "wamid.e2e-" + UUID.randomUUID();
+        assertThat(whatsApp(phone, messageId, "Any news about my order?").statusCode()).isEqualTo(200);
+        assertThat(whatsApp(phone, messageId, "Any news about my order?").statusCode()).as("a redelivery").isEqualTo(200);
+
+        AgentTask onWhatsApp;
+        try (var tasks = TopicReader.fromBeginning(settings.bootstrapServers(), Topics.agentTasks("concierge"))) {
+            onWhatsApp = tasks.first(sessionId, task -> "whatsapp".equals(task.getEnvelope().getChannel()),
+                    Duration.ofSeconds(30)).value();
+        }
+        assertThat(onWhatsApp.getText()).isEqualTo("Any news about my order?");
+        assertThat(onWhatsApp.getEnvelope().getPrincipal().getUser()).isEqualTo(user);
+        assertThat(onWhatsApp.getHistory()).extracting(m -> m.getText()).anySatisfy(text ->
+                assertThat(text).contains("A-4711"));
+
+        String delivered = whatsAppApi.awaitMessageTo(phone.substring(1), Duration.ofSeconds(30));
+        assertThat(delivered).contains("offline model").contains("Any news about my order?");
+
+        // The redelivery has the original's key, so the inbound topology handled it right after the original,
+        // long before the original's reply was delivered: a second turn would be on turns.raw by now.
+        try (var turns = TopicReader.fromBeginning(settings.bootstrapServers(), Topics.TURNS_RAW)) {
+            List<String> fromWhatsApp = turns.until(sessionId, records -> records.stream().anyMatch(
+                            r -> messageId.equals(r.value().getChannelMessageId())), Duration.ofSeconds(30))
+                    .stream().map(r -> r.value().getChannelMessageId()).filter(messageId::equals).toList();
+            assertThat(fromWhatsApp).as("one turn for the message and its redelivery").hasSize(1);
+        }
+        assertThat(whatsAppApi.messagesTo(phone.substring(1))).as("one reply delivered").hasSize(1);
+    }
+
+    /** A WhatsApp Cloud API webhook with one text message, signed with the app secret. */
+    static HttpResponse<String> whatsApp(String from, String messageId, String text) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("object", "whatsapp_business_account", "entry", List.of(Map.of(
+                "id", "1234567890987654321", "changes", List.of(Map.of("field", "messages", "value", Map.of(
+                        "messaging_product", "whatsapp",
+                        "metadata", Map.of("display_phone_number", "15550000000", "phone_number_id", "1122334455667"),
+                        "contacts", List.of(Map.of("profile", Map.of("name", "Wendy"), "wa_id", from.substring(1))),
+                        "messages", List.of(Map.of("from", from.substring(1), "id", messageId,
+                                "timestamp", String.valueOf(System.currentTimeMillis() / 1000),
+                                "text", Map.of("body", text), "type", "text")))))))));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(WHATSAPP_APP_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + settings.port("gateway-service")
+                        + "/v1/channels/" + LocalStack.DEMO_TENANT + "/whatsapp/webhook"))
+                .header("Content-Type", "application/json").header("X-Hub-Signature-256", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.switchboard.deploy.local;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where and on which ports the local stack runs.
@@ -14,9 +15,27 @@ import java.util.List;
  * @param services       the services to start, in start order
  * @param partitions     partitions of every session-keyed topic
  * @param agents         agents whose task topics are created
+ * @param extra          further system properties per service module (channel secrets in a test, for example)
  */
 public record LocalSettings(Path root, Path home, int kafkaPort, int controllerPort, int postgresPort,
-        List<ServiceSpec> services, int partitions, List<String> agents) {
+        List<ServiceSpec> services, int partitions, List<String> agents, Map<String, Map<String, String>> extra) {
+
+    public LocalSettings(Path root, Path home, int kafkaPort, int controllerPort, int postgresPort,
+            List<ServiceSpec> services, int partitions, List<String> agents) {
+        this(root, home, kafkaPort, controllerPort, postgresPort, services, partitions, agents, Map.of());
+    }
+
+    /** These settings with further system properties for one service. */
+    public LocalSettings withProperties(String module, Map<String, String> properties) {
+        Map<String, Map<String, String>> more = new java.util.HashMap<>(extra);
+        more.merge(module, properties, (a, b) -> {
+            Map<String, String> merged = new java.util.HashMap<>(a);
+            merged.putAll(b);
+            return Map.copyOf(merged);
+        });
+        return new LocalSettings(root, home, kafkaPort, controllerPort, postgresPort, services, partitions, agents,
+                Map.copyOf(more));
+    }
 
     /** One Quarkus service of the stack. */
     public record ServiceSpec(String module, int port) {

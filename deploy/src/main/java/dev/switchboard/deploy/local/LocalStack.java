@@ -163,6 +163,7 @@ public final class LocalStack implements AutoCloseable {
             case "agent-service" -> properties.put("switchboard.agent-service.agents", String.join(",", settings.agents()));
             default -> throw new IllegalArgumentException("unknown service " + spec.module());
         }
+        properties.putAll(settings.extra().getOrDefault(spec.module(), Map.of()));
         return properties;
     }
 
