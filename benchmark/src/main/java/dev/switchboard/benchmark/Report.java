@@ -171,7 +171,7 @@ record Report(Environment environment, Settings settings, List<RateResult> rates
         md.add("The plain floor's producers use `linger.ms=0` (no batching delay) and no transactions: the least a "
                 + "record needs to cross the hops. The EOS floor commits one transaction per polled batch at each relay "
                 + "(`read_committed`, `sendOffsetsToTransaction`), with no commit interval; Switchboard's Kafka Streams "
-                + "services (supervisor, memory) commit every 100 ms, agent-service once per polled batch, and compliance "
+                + "services (supervisor, memory) commit every 20 ms (polling every 10 ms), agent-service once per polled batch, and compliance "
                 + "once per record (one audit row in PostgreSQL and one Kafka transaction, one record at a time per "
                 + "channel).");
         md.add("");
