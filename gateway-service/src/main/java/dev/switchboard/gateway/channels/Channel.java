@@ -14,6 +14,9 @@ import java.util.List;
  */
 public interface Channel {
 
+    /** The setting every channel has: the base URL of the platform's send API (tests point it at a local server). */
+    String BASE_URL = "base-url";
+
     /** The channel's id in URLs, configuration and envelopes ({@code whatsapp}, {@code slack}, ...). */
     String id();
 

@@ -42,7 +42,6 @@ public class SlackChannel implements Channel {
     public static final String ID = "slack";
     public static final String SIGNING_SECRET = "signing-secret";
     public static final String BOT_TOKEN = "bot-token";
-    public static final String BASE_URL = "base-url";
     public static final String DEFAULT_BASE_URL = "https://slack.com/api";
     /** How far a request's timestamp may be from now. */
     public static final Duration REPLAY_WINDOW = Duration.ofMinutes(5);

@@ -34,7 +34,6 @@ public class TelegramChannel implements Channel {
     public static final String ID = "telegram";
     public static final String SECRET_TOKEN = "secret-token";
     public static final String BOT_TOKEN = "bot-token";
-    public static final String BASE_URL = "base-url";
     public static final String DEFAULT_BASE_URL = "https://api.telegram.org";
 
     private static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";

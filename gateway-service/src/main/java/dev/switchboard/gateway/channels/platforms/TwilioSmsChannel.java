@@ -45,7 +45,6 @@ public class TwilioSmsChannel implements Channel {
     public static final String AUTH_TOKEN = "auth-token";
     public static final String ACCOUNT_SID = "account-sid";
     public static final String FROM_NUMBER = "from-number";
-    public static final String BASE_URL = "base-url";
     /** The public URL of this webhook as configured at Twilio, when the request URL seen here differs. */
     public static final String WEBHOOK_URL = "webhook-url";
     /** Where Twilio posts the status of sent messages; usually this same webhook URL. Optional. */

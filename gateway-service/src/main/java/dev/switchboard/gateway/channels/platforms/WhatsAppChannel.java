@@ -40,7 +40,6 @@ public class WhatsAppChannel implements Channel {
     public static final String VERIFY_TOKEN = "verify-token";
     public static final String PHONE_NUMBER_ID = "phone-number-id";
     public static final String ACCESS_TOKEN = "access-token";
-    public static final String BASE_URL = "base-url";
     public static final String DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0";
 
     private static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
