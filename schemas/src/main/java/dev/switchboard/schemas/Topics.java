@@ -89,6 +89,13 @@ public final class Topics {
     /** Verified messages from messaging platforms, before deduplication; key = {@code <channel>:<platform message id>}. */
     public static final Topic<String, ChannelMessage> CHANNELS_INBOUND = new Topic<>("channels.inbound",
             Serdes.String(), new AvroSerde<>(ChannelMessage.class), Topic.Cleanup.DELETE, DEFAULT_PARTITIONS);
+    /**
+     * Replies the gateway sent on messaging channels, by the platform's id of the sent message; key =
+     * {@code <tenant>/<channel>/<platform message id>}. Every gateway instance reads it, so a status webhook
+     * (delivered, read, failed) is reported against its reply whichever instance receives it.
+     */
+    public static final Topic<String, ReplyOutbound> CHANNELS_SENT = new Topic<>("channels.sent",
+            Serdes.String(), new AvroSerde<>(ReplyOutbound.class), Topic.Cleanup.DELETE, DEFAULT_PARTITIONS);
     /** Channel identities linked to principals; key = {@code <tenant>/<channel>/<channelUserId>}. */
     public static final Topic<String, IdentityLink> IDENTITY_LINKS = new Topic<>("identity.links",
             Serdes.String(), new AvroSerde<>(IdentityLink.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
@@ -112,7 +119,7 @@ public final class Topics {
             TURNS_RAW, TURNS_CLEARED, TURNS_REJECTED, AGENT_RESULTS_RAW, AGENT_RESULTS_CLEARED,
             REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, AGENTS_CATALOG, DEAD_LETTERS,
             HUMAN_QUEUE, SUPERVISOR_DECISIONS, SESSIONS_CONTROL, SUPERVISOR_POLICIES, TENANT_USAGE, ERASURES,
-            COMPLIANCE_POLICIES, CHANNELS_INBOUND, IDENTITY_LINKS, IDENTITY_LINK_CODES);
+            COMPLIANCE_POLICIES, CHANNELS_INBOUND, CHANNELS_SENT, IDENTITY_LINKS, IDENTITY_LINK_CODES);
 
     private Topics() {
     }

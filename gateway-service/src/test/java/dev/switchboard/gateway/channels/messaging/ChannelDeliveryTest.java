@@ -240,6 +240,26 @@ class ChannelDeliveryTest {
     }
 
     @Test
+    void aStatusForAReplyAnotherInstanceSentIsReportedToo() {
+        String sentId = "wamid." + UUID.randomUUID();
+        ReplyOutbound reply = reply("whatsapp", "whatsapp:+15550001111", "Sent elsewhere");
+        // what another gateway instance records when it delivers a reply
+        TopicWriter.send(bootstrap, Topics.CHANNELS_SENT, "acme/whatsapp/" + sentId, reply);
+
+        String body = Samples.whatsapp("message_status", "read").replace("wamid.xyzxyz", sentId);
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            given().contentType("application/json")
+                    .header("X-Hub-Signature-256", "sha256=" + Samples.hmacSha256Hex("test-whatsapp-app-secret", body))
+                    .body(body.getBytes(StandardCharsets.UTF_8))
+                    .post("/v1/channels/acme/whatsapp/webhook").then().statusCode(200);
+            try (var deliveries = TopicReader.fromBeginning(bootstrap, Topics.DELIVERIES)) {
+                assertThat(deliveries.first(reply.getEnvelope().getSessionId(), java.time.Duration.ofSeconds(2)).value()
+                        .getReplyEventId()).isEqualTo(reply.getEnvelope().getEventId());
+            }
+        });
+    }
+
+    @Test
     void webChatRepliesAreLeftToWebChat() {
         ReplyOutbound reply = reply("webchat", "bob-" + UUID.randomUUID(), "Not for a platform");
         int before = platform.received(r -> true).size();
