@@ -20,7 +20,6 @@ import dev.switchboard.events.SessionUsage;
 import dev.switchboard.events.TenantUsage;
 import dev.switchboard.supervisor.TenantPolicies;
 import dev.switchboard.supervisor.TenantPolicy;
-import dev.switchboard.supervisor.config.SupervisorConfig;
 import dev.switchboard.supervisor.streams.SupervisorQueries;
 
 /**
@@ -45,9 +44,9 @@ public class BudgetResource {
     private final SupervisorQueries queries;
     private final TenantPolicies policies;
 
-    BudgetResource(SupervisorQueries queries, SupervisorConfig config) {
+    BudgetResource(SupervisorQueries queries, TenantPolicies policies) {
         this.queries = queries;
-        this.policies = new TenantPolicies(config);
+        this.policies = policies;
     }
 
     @GET

@@ -20,7 +20,6 @@ import dev.switchboard.events.SupervisorPolicy;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.TenantPolicies;
 import dev.switchboard.supervisor.TenantPolicy;
-import dev.switchboard.supervisor.config.SupervisorConfig;
 import dev.switchboard.supervisor.messaging.ControlPublisher;
 import dev.switchboard.supervisor.streams.SupervisorQueries;
 
@@ -52,9 +51,9 @@ public class PolicyResource {
     private final ControlPublisher publisher;
     private final OperatorKey operatorKey;
 
-    PolicyResource(SupervisorQueries queries, SupervisorConfig config, ControlPublisher publisher, OperatorKey operatorKey) {
+    PolicyResource(SupervisorQueries queries, TenantPolicies policies, ControlPublisher publisher, OperatorKey operatorKey) {
         this.queries = queries;
-        this.policies = new TenantPolicies(config);
+        this.policies = policies;
         this.publisher = publisher;
         this.operatorKey = operatorKey;
     }

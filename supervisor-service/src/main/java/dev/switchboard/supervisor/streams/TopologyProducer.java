@@ -35,6 +35,7 @@ import dev.switchboard.supervisor.DescriptionRouter;
 import dev.switchboard.supervisor.Replies;
 import dev.switchboard.supervisor.RouterModel;
 import dev.switchboard.supervisor.Routing;
+import dev.switchboard.supervisor.TenantPolicies;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 import io.quarkus.arc.DefaultBean;
 
@@ -78,9 +79,16 @@ public class TopologyProducer {
         return new DescriptionRouter(config.router().minScore());
     }
 
+    /** The tenants' policies in force: one instance, shared by the topology and the HTTP resources. */
     @Produces
-    public Topology topology(SupervisorConfig config, RouterModel router) {
-        Supervision supervision = Supervision.of(config, router);
+    @ApplicationScoped
+    public TenantPolicies tenantPolicies(SupervisorConfig config) {
+        return new TenantPolicies(config);
+    }
+
+    @Produces
+    public Topology topology(SupervisorConfig config, RouterModel router, TenantPolicies policies) {
+        Supervision supervision = Supervision.of(config, router, policies);
         StreamsBuilder builder = new StreamsBuilder();
 
         globalTable(builder, Topics.AGENTS_CATALOG, AGENTS_STORE);

@@ -17,6 +17,7 @@ import dev.switchboard.events.AgentTask;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.DescriptionRouter;
+import dev.switchboard.supervisor.TenantPolicies;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 
 /** The supervisor's real topology in a {@link TopologyTestDriver}, with the catalog's topics. */
@@ -91,7 +92,8 @@ final class SupervisorDriver implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "supervisor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(
-                new TopologyProducer().topology(config, new DescriptionRouter(config.router().minScore())), props, START);
+                new TopologyProducer().topology(config, new DescriptionRouter(config.router().minScore()),
+                        new TenantPolicies(config)), props, START);
     }
 
     <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
