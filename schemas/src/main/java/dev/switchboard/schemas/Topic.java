@@ -1,5 +1,7 @@
 package dev.switchboard.schemas;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,8 +18,11 @@ import org.apache.kafka.common.serialization.Serde;
  * @param cleanup     whether the broker deletes old segments or compacts by key
  * @param partitions  partitions when no count is configured; topics keyed by session id share one count
  *                    so that they stay co-partitioned for joins
+ * @param retention   how long the broker keeps records, or null for the broker's default; short for topics
+ *                    that hold personal data before compliance has redacted it
  */
-public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Cleanup cleanup, int partitions) {
+public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Cleanup cleanup, int partitions,
+        Duration retention) {
 
     /** How the broker keeps a topic's records. */
     public enum Cleanup {
@@ -38,6 +43,11 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, C
         }
     }
 
+    /** A topic kept for the broker's default retention. */
+    public Topic(String name, Serde<K> keySerde, Serde<V> valueSerde, Cleanup cleanup, int partitions) {
+        this(name, keySerde, valueSerde, cleanup, partitions, null);
+    }
+
     public Topic {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(keySerde, "keySerde");
@@ -50,7 +60,17 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, C
 
     /** The broker-side configs this topic is created with. */
     public Map<String, String> configs() {
-        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup.policy());
+        Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup.policy());
+        if (retention != null) {
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+        }
+        return Map.copyOf(configs);
+    }
+
+    /** This topic with another retention. */
+    public Topic<K, V> withRetention(Duration retention) {
+        return new Topic<>(name, keySerde, valueSerde, cleanup, partitions, retention);
     }
 
     @Override

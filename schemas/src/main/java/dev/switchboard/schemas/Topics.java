@@ -1,5 +1,6 @@
 package dev.switchboard.schemas;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.AuditAnchor;
 import dev.switchboard.events.ChannelMessage;
 import dev.switchboard.events.CompliancePolicy;
 import dev.switchboard.events.DeliveryReport;
@@ -35,24 +37,33 @@ import dev.switchboard.schemas.serde.AvroSerde;
  * {@link #DELIVERIES}; compliance writes {@link #TURNS_CLEARED}, {@link #TURNS_REJECTED} and
  * {@link #AGENT_RESULTS_CLEARED}; the supervisor writes task topics, {@link #HUMAN_QUEUE},
  * {@link #REPLIES_OUTBOUND}, {@link #SUPERVISOR_DECISIONS} and {@link #TENANT_USAGE}; agents write
- * {@link #AGENT_RESULTS_RAW}; memory writes {@link #SESSIONS_STATE}; compliance writes {@link #ERASURES}; operators write {@link #SUPERVISOR_POLICIES}, {@link #COMPLIANCE_POLICIES}
- * and {@link #SESSIONS_CONTROL}.
+ * {@link #AGENT_RESULTS_RAW}; memory writes {@link #SESSIONS_STATE}; compliance writes {@link #ERASURES} and
+ * {@link #AUDIT_ANCHORS}; operators write {@link #SUPERVISOR_POLICIES} (through the supervisor),
+ * {@link #COMPLIANCE_POLICIES} (through compliance) and {@link #SESSIONS_CONTROL} (through the supervisor).
  */
 public final class Topics {
 
     /** Partitions of every session-keyed topic unless configured otherwise. */
     public static final int DEFAULT_PARTITIONS = 6;
 
+    /**
+     * How long the broker keeps topics that hold personal data before compliance has redacted it
+     * ({@link #TURNS_RAW}, {@link #AGENT_RESULTS_RAW}, {@link #CHANNELS_INBOUND}): long enough for compliance
+     * to catch up after an outage and for a policy replay of the last day, short enough that unredacted text
+     * does not pile up on the broker.
+     */
+    public static final Duration RAW_RETENTION = Duration.ofDays(1);
+
     private static final Pattern AGENT_ID = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
 
     public static final Topic<String, TurnReceived> TURNS_RAW =
-            sessionKeyed("turns.raw", TurnReceived.class, Topic.Cleanup.DELETE);
+            sessionKeyed("turns.raw", TurnReceived.class, Topic.Cleanup.DELETE).withRetention(RAW_RETENTION);
     public static final Topic<String, TurnReceived> TURNS_CLEARED =
             sessionKeyed("turns.cleared", TurnReceived.class, Topic.Cleanup.DELETE);
     public static final Topic<String, TurnRejected> TURNS_REJECTED =
             sessionKeyed("turns.rejected", TurnRejected.class, Topic.Cleanup.DELETE);
     public static final Topic<String, AgentResult> AGENT_RESULTS_RAW =
-            sessionKeyed("agent.results.raw", AgentResult.class, Topic.Cleanup.DELETE);
+            sessionKeyed("agent.results.raw", AgentResult.class, Topic.Cleanup.DELETE).withRetention(RAW_RETENTION);
     public static final Topic<String, AgentResult> AGENT_RESULTS_CLEARED =
             sessionKeyed("agent.results.cleared", AgentResult.class, Topic.Cleanup.DELETE);
     public static final Topic<String, ReplyOutbound> REPLIES_OUTBOUND =
@@ -88,7 +99,8 @@ public final class Topics {
 
     /** Verified messages from messaging platforms, before deduplication; key = {@code <channel>:<platform message id>}. */
     public static final Topic<String, ChannelMessage> CHANNELS_INBOUND = new Topic<>("channels.inbound",
-            Serdes.String(), new AvroSerde<>(ChannelMessage.class), Topic.Cleanup.DELETE, DEFAULT_PARTITIONS);
+            Serdes.String(), new AvroSerde<>(ChannelMessage.class), Topic.Cleanup.DELETE, DEFAULT_PARTITIONS,
+            RAW_RETENTION);
     /**
      * Replies the gateway sent on messaging channels, by the platform's id of the sent message; key =
      * {@code <tenant>/<channel>/<platform message id>}. Every gateway instance reads it, so a status webhook
@@ -102,6 +114,13 @@ public final class Topics {
     /** Outstanding one-time link codes; key = {@code <tenant>/<SHA-256 of the code>}. */
     public static final Topic<String, LinkCode> IDENTITY_LINK_CODES = new Topic<>("identity.link-codes",
             Serdes.String(), new AvroSerde<>(LinkCode.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
+
+    /**
+     * The head of each tenant's audit chain, written only by compliance; key = tenant. Verification compares the
+     * chain in the database with it, so a rewritten tail and head is detected.
+     */
+    public static final Topic<String, AuditAnchor> AUDIT_ANCHORS = new Topic<>("audit.anchors",
+            Serdes.String(), new AvroSerde<>(AuditAnchor.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
 
     /** What each agent declares, published by the agent-service instances that host it; key = agent id. */
     public static final Topic<String, AgentDescriptor> AGENTS_CATALOG = new Topic<>("agents.catalog", Serdes.String(),
@@ -119,7 +138,7 @@ public final class Topics {
             TURNS_RAW, TURNS_CLEARED, TURNS_REJECTED, AGENT_RESULTS_RAW, AGENT_RESULTS_CLEARED,
             REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, AGENTS_CATALOG, DEAD_LETTERS,
             HUMAN_QUEUE, SUPERVISOR_DECISIONS, SESSIONS_CONTROL, SUPERVISOR_POLICIES, TENANT_USAGE, ERASURES,
-            COMPLIANCE_POLICIES, CHANNELS_INBOUND, CHANNELS_SENT, IDENTITY_LINKS, IDENTITY_LINK_CODES);
+            COMPLIANCE_POLICIES, CHANNELS_INBOUND, CHANNELS_SENT, IDENTITY_LINKS, IDENTITY_LINK_CODES, AUDIT_ANCHORS);
 
     private Topics() {
     }
