@@ -37,8 +37,13 @@ public record LocalSettings(Path root, Path home, int kafkaPort, int controllerP
                 Map.copyOf(more));
     }
 
-    /** One Quarkus service of the stack. */
-    public record ServiceSpec(String module, int port) {
+    /**
+     * One Quarkus service of the stack.
+     *
+     * @param port           its API port
+     * @param managementPort its management interface: health, metrics and the route list (OpenAPI), unauthenticated
+     */
+    public record ServiceSpec(String module, int port, int managementPort) {
 
         /** The fast-jar launcher Quarkus packages for the module. */
         public Path jar(Path root) {
@@ -55,14 +60,23 @@ public record LocalSettings(Path root, Path home, int kafkaPort, int controllerP
                 List.of("concierge", "billing-agent", "tech-support"));
     }
 
-    /** The five services in start order: readers of a topic start before its writers. */
+    /** The five services in start order (readers of a topic start before its writers), management on port + 1000. */
     public static List<ServiceSpec> services(int gateway, int compliance, int supervisor, int agent, int memory) {
+        return services(new int[] {gateway, compliance, supervisor, agent, memory},
+                new int[] {gateway + 1000, compliance + 1000, supervisor + 1000, agent + 1000, memory + 1000});
+    }
+
+    /**
+     * The five services in start order, with API ports and management ports given in the order gateway, compliance,
+     * supervisor, agent-service, memory.
+     */
+    public static List<ServiceSpec> services(int[] ports, int[] managementPorts) {
         return List.of(
-                new ServiceSpec("memory-service", memory),
-                new ServiceSpec("supervisor-service", supervisor),
-                new ServiceSpec("agent-service", agent),
-                new ServiceSpec("compliance-service", compliance),
-                new ServiceSpec("gateway-service", gateway));
+                new ServiceSpec("memory-service", ports[4], managementPorts[4]),
+                new ServiceSpec("supervisor-service", ports[2], managementPorts[2]),
+                new ServiceSpec("agent-service", ports[3], managementPorts[3]),
+                new ServiceSpec("compliance-service", ports[1], managementPorts[1]),
+                new ServiceSpec("gateway-service", ports[0], managementPorts[0]));
     }
 
     public String bootstrapServers() {
@@ -74,11 +88,24 @@ public record LocalSettings(Path root, Path home, int kafkaPort, int controllerP
     }
 
     public int port(String module) {
+        return spec(module).port();
+    }
+
+    public int managementPort(String module) {
+        return spec(module).managementPort();
+    }
+
+    private ServiceSpec spec(String module) {
         return services.stream().filter(s -> s.module().equals(module)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no service " + module)).port();
+                .orElseThrow(() -> new IllegalArgumentException("no service " + module));
     }
 
     public Path logs() {
         return home.resolve("logs");
+    }
+
+    /** Keys, credentials and per-service secret files of this stack (owner-only). */
+    public Path secrets() {
+        return home.resolve("secrets");
     }
 }

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.switchboard.runtime.security.Roles;
+import dev.switchboard.runtime.security.TokenMint;
 import dev.switchboard.schemas.TopicProvisioner;
 import dev.switchboard.schemas.Topics;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -32,12 +34,16 @@ public final class LocalStack implements AutoCloseable {
     /** The web chat tenant of the local run and its API key (local use only). */
     public static final String DEMO_TENANT = "demo";
     public static final String DEMO_API_KEY = "demo-key";
-    /** The operator key of the local run, for the supervisor's policy and release endpoints. */
-    public static final String DEMO_OPERATOR_KEY = "demo-operator-key";
+    /** A second tenant, so that a newcomer can see that tenants are isolated. */
+    public static final String OTHER_TENANT = "globex";
+    public static final String OTHER_API_KEY = "globex-key";
+    /** How long the tokens the launcher writes at start stay valid. */
+    static final Duration TOKEN_LIFETIME = Duration.ofHours(12);
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
 
     private final LocalSettings settings;
+    private final LocalSecrets secrets;
     private EmbeddedPostgres postgres;
     private KafkaBroker broker;
     private final List<ServiceProcess> services = new ArrayList<>();
@@ -47,6 +53,7 @@ public final class LocalStack implements AutoCloseable {
     /** A stack not started yet: register {@link #close()} (say, as a shutdown hook) before {@link #startAll()}. */
     public LocalStack(LocalSettings settings) {
         this.settings = settings;
+        this.secrets = new LocalSecrets(settings.secrets());
     }
 
     /** Starts everything and returns once every service reports ready; stops what it started if that fails. */
@@ -95,7 +102,9 @@ public final class LocalStack implements AutoCloseable {
     private synchronized void startService(LocalSettings.ServiceSpec spec) throws IOException {
         requireOpen();
         dropStateOfAnotherBuild(spec);
-        ServiceProcess service = ServiceProcess.start(settings, spec, propertiesOf(spec));
+        Map<String, String> properties = new HashMap<>(propertiesOf(spec));
+        properties.put("quarkus.config.locations", secrets.serviceFile(spec.module(), secretsOf(spec)).toUri().toString());
+        ServiceProcess service = ServiceProcess.start(settings, spec, properties);
         services.add(service);
         StaleProcesses.record(settings.home(), service.pid());
     }
@@ -138,33 +147,83 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** What a service is told on its command line: nothing secret. */
     private Map<String, String> propertiesOf(LocalSettings.ServiceSpec spec) {
         Map<String, String> properties = new HashMap<>();
         Path state = settings.home().resolve("state").resolve(spec.module());
+        properties.put("quarkus.management.port", Integer.toString(spec.managementPort()));
+        properties.put("mp.jwt.verify.publickey.location", secrets.tokenPublicKey().toString());
+        properties.put("mp.jwt.verify.issuer", TokenMint.LOCAL_ISSUER);
         switch (spec.module()) {
             case "gateway-service" -> {
                 properties.put("switchboard.gateway.tenants." + DEMO_TENANT + ".api-key-sha256", sha256(DEMO_API_KEY));
+                properties.put("switchboard.gateway.tenants." + OTHER_TENANT + ".api-key-sha256", sha256(OTHER_API_KEY));
                 properties.put("kafka-streams.state.dir", state.toString());
             }
             case "compliance-service" -> {
-                properties.put("switchboard.operator.key-sha256", sha256(DEMO_OPERATOR_KEY));
-                properties.put("switchboard.compliance.policies.hash-key", hashKey());
                 properties.put("quarkus.datasource.jdbc.url", settings.jdbcUrl());
                 properties.put("quarkus.datasource.username", "postgres");
-                properties.put("quarkus.datasource.password", "postgres");
             }
-            case "supervisor-service" -> {
-                properties.put("kafka-streams.state.dir", state.toString());
-                properties.put("switchboard.operator.key-sha256", sha256(DEMO_OPERATOR_KEY));
-            }
-            case "memory-service" -> {
-                properties.put("kafka-streams.state.dir", state.toString());
-            }
+            case "supervisor-service", "memory-service" -> properties.put("kafka-streams.state.dir", state.toString());
             case "agent-service" -> properties.put("switchboard.agent-service.agents", String.join(",", settings.agents()));
             default -> throw new IllegalArgumentException("unknown service " + spec.module());
         }
         properties.putAll(settings.extra().getOrDefault(spec.module(), Map.of()));
         return properties;
+    }
+
+    /** What a service reads from its owner-only secrets file: broker password, shared keys. */
+    private Map<String, String> secretsOf(LocalSettings.ServiceSpec spec) {
+        Map<String, String> secret = new HashMap<>(brokerSecrets(spec.module()));
+        switch (spec.module()) {
+            case "gateway-service" -> {
+                secret.put("switchboard.gateway.session-key", secrets.key("session-key"));
+                secret.put("switchboard.gateway.pseudonym-key", secrets.key("pseudonym-key"));
+            }
+            case "compliance-service" -> {
+                secret.put("switchboard.tasks.ticket-key", secrets.key("ticket-key"));
+                secret.put("switchboard.compliance.policies.hash-key", hashKey());
+                secret.put("quarkus.datasource.password", "postgres");
+            }
+            case "supervisor-service" -> secret.put("switchboard.tasks.ticket-key", secrets.key("ticket-key"));
+            default -> {
+                // memory and agent-service need only their broker credentials
+            }
+        }
+        return secret;
+    }
+
+    /** The broker credentials of a service (and, for agent-service, of each agent it hosts). */
+    private Map<String, String> brokerSecrets(String module) {
+        return Map.of();
+    }
+
+    /**
+     * Writes ready-to-use tokens for both local tenants ({@code <home>/tokens/<tenant>-<role>.jwt}), valid for
+     * {@link #TOKEN_LIFETIME}; {@code ./switchboard token} mints others.
+     */
+    public Map<String, Path> writeTokens() throws IOException {
+        TokenMint mint = secrets.tokenMint();
+        Path dir = settings.home().resolve("tokens");
+        Files.createDirectories(dir);
+        Map<String, Path> written = new java.util.LinkedHashMap<>();
+        for (String tenant : List.of(DEMO_TENANT, OTHER_TENANT)) {
+            for (String role : List.of(Roles.OPERATOR, Roles.AUDITOR, Roles.USER)) {
+                String subject = role.equals(Roles.USER) ? "alice" : role + "-" + tenant;
+                Path file = dir.resolve(tenant + "-" + role + ".jwt");
+                Files.writeString(file, mint.mint(subject, tenant, List.of(role), TOKEN_LIFETIME) + "\n");
+                written.put(tenant + "-" + role, file);
+            }
+        }
+        Path admin = dir.resolve("admin.jwt");
+        Files.writeString(admin, mint.mint("platform-admin", null, List.of(Roles.ADMIN), TOKEN_LIFETIME) + "\n");
+        written.put("admin", admin);
+        return written;
+    }
+
+    /** Mints a token with the local run's keys (made on first use). */
+    public String mintToken(String subject, String tenant, String role, Duration lifetime) {
+        return secrets.tokenMint().mint(subject, tenant, List.of(role), lifetime);
     }
 
     /**
@@ -188,7 +247,7 @@ public final class LocalStack implements AutoCloseable {
     private void requireFreePorts() {
         List<Integer> ports = Stream.concat(
                         Stream.of(settings.kafkaPort(), settings.controllerPort(), settings.postgresPort()),
-                        settings.services().stream().map(LocalSettings.ServiceSpec::port))
+                        settings.services().stream().flatMap(spec -> Stream.of(spec.port(), spec.managementPort())))
                 .toList();
         List<Integer> busy = ports.stream().filter(port -> !isFree(port)).toList();
         if (!busy.isEmpty()) {
