@@ -25,8 +25,9 @@ import dev.switchboard.supervisor.config.SupervisorConfig;
  * Follows a handoff: the next task of a turn goes to the target agent with the same principal, the
  * scopes narrowed to what the delegator held and the target declares, the context passed on, and one more
  * link in the chain. The supervisor is the authority here, since agent code is not trusted: a handoff to
- * an agent the delegator does not declare, to an unknown agent, across tenants or beyond the hop limit
- * is refused, audited, and the user is told.
+ * an agent the delegator does not declare, to an unknown agent, from a result that names another identity than
+ * its task, or beyond the hop limit is refused, audited, and the user is told, always under the task's identity.
+ * Next tasks get their ticket when they are dispatched.
  */
 public final class Delegation {
 
@@ -41,12 +42,14 @@ public final class Delegation {
     }
 
     /**
-     * @param current the task that produced the handoff (the turn's current task)
-     * @param result  the HANDOFF result
+     * @param current the task that produced the handoff (the turn's current task): every reply, decision and
+     *                next task is addressed by its envelope and agent
+     * @param result  the HANDOFF result: only its handoff request (target, reason, context) is used
      */
     public Next follow(AgentTask current, AgentResult result, AgentDirectory agents) {
         String target = result.getHandoff().getTarget();
-        AgentDescriptor delegator = agents.find(result.getAgent());
+        // The delegator is the agent the supervisor gave the task to, whatever the result calls itself.
+        AgentDescriptor delegator = agents.find(current.getAgent());
         AgentDescriptor next = agents.find(target);
         if (!sameIdentity(current.getEnvelope(), result.getEnvelope())) {
             return refuse(current, result, "handoff_cross_tenant", "Sorry, I could not hand your request over.");
@@ -59,15 +62,15 @@ public final class Delegation {
         }
         int hop = current.getHop() + 1;
         if (hop >= config.maxHops()) {
-            return new Next(null, Replies.of(result, ReplyKind.LIMIT,
+            return new Next(null, Replies.of(current, ReplyKind.LIMIT,
                     "Sorry, your request was passed on too many times. Please start again with a more specific question."),
-                    Decisions.of(result.getEnvelope(), DecisionKind.HOP_LIMIT, "max_hops",
+                    Decisions.of(current.getEnvelope(), DecisionKind.HOP_LIMIT, "max_hops",
                             "handoff to " + target + " would be hop " + hop + " of at most " + config.maxHops(),
-                            result.getAgent(), result.getTaskId()));
+                            current.getAgent(), current.getTaskId()));
         }
-        String context = "Handed over by " + result.getAgent() + ": " + result.getHandoff().getReason()
+        String context = "Handed over by " + current.getAgent() + ": " + result.getHandoff().getReason()
                 + (result.getHandoff().getContext() == null ? "" : ". Context: " + result.getHandoff().getContext());
-        AgentTask task = passOn(current, result.getAgent(), target, narrowed(current, next),
+        AgentTask task = passOn(current, current.getAgent(), target, narrowed(current, next),
                 result.getHandoff().getReason(), context, hop);
         task.setMaxIterations(Math.min(config.maxIterations(), next.getMaxIterations()));
         task.setMaxTokens(Math.min(config.maxTokens(), next.getMaxTokens()));
@@ -79,10 +82,10 @@ public final class Delegation {
      * with the scopes the agent held (a person works under the same principal).
      */
     public AgentTask toHuman(AgentTask current, AgentResult escalation) {
-        String reason = escalation.getEscalation() == null ? "escalated by " + escalation.getAgent()
+        String reason = escalation.getEscalation() == null ? "escalated by " + current.getAgent()
                 : escalation.getEscalation();
-        return passOn(current, escalation.getAgent(), Routing.HUMAN, current.getGrantedScopes(), reason,
-                "Escalated by " + escalation.getAgent() + ": " + reason, current.getHop() + 1);
+        return passOn(current, current.getAgent(), Routing.HUMAN, current.getGrantedScopes(), reason,
+                "Escalated by " + current.getAgent() + ": " + reason, current.getHop() + 1);
     }
 
     private static AgentTask passOn(AgentTask current, String from, String target, List<String> scopes,
@@ -114,8 +117,12 @@ public final class Delegation {
         return List.copyOf(held);
     }
 
+    /** Whether the result names the task's own tenant, session, turn, user and channel. */
     private static boolean sameIdentity(Envelope task, Envelope result) {
         return task.getTenant().equals(result.getTenant())
+                && task.getSessionId().equals(result.getSessionId())
+                && task.getTurnId().equals(result.getTurnId())
+                && task.getChannel().equals(result.getChannel())
                 && task.getPrincipal().getTenant().equals(result.getPrincipal().getTenant())
                 && task.getPrincipal().getUser().equals(result.getPrincipal().getUser());
     }
@@ -123,9 +130,9 @@ public final class Delegation {
     /** Answers and audits under the task's envelope: the result's identity is what may be wrong. */
     private static Next refuse(AgentTask current, AgentResult result, String code, String text) {
         String target = result.getHandoff().getTarget();
-        return new Next(null, Replies.of(current.getEnvelope(), result.getAgent(), ReplyKind.FAILURE, text + " (" + code + ")"),
+        return new Next(null, Replies.of(current, ReplyKind.FAILURE, text + " (" + code + ")"),
                 Decisions.of(current.getEnvelope(), DecisionKind.HANDOFF_REFUSED, code,
-                        result.getAgent() + " handed off to " + target + ": refused", result.getAgent(),
-                        result.getTaskId()));
+                        current.getAgent() + " handed off to " + target + ": refused", current.getAgent(),
+                        current.getTaskId()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.supervisor;
 
 import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.ReplyOutbound;
@@ -19,8 +20,14 @@ public final class Replies {
     private Replies() {
     }
 
-    /** The reply for a cleared agent result, whatever its outcome. */
-    public static ReplyOutbound forResult(AgentResult result) {
+    /**
+     * The reply for the current task's result, whatever its outcome: addressed by the task the supervisor issued
+     * (its envelope and agent), never by the result, whose envelope is agent output.
+     *
+     * @param task   the turn's current task, as the supervisor stored it
+     * @param result the result that answers it
+     */
+    public static ReplyOutbound forResult(AgentTask task, AgentResult result) {
         ReplyKind kind;
         String text;
         switch (result.getOutcome()) {
@@ -37,7 +44,7 @@ public final class Replies {
                 text = "Sorry, something went wrong while answering. Please try again.";
             }
         }
-        return of(result, kind, text);
+        return of(task, kind, text);
     }
 
     /** What the user is told when a budget stops a dispatch. */
@@ -45,9 +52,9 @@ public final class Replies {
         return Budget.SESSION_TOKENS.equals(budget) ? SESSION_BUDGET : DAILY_BUDGET;
     }
 
-    /** A reply that ends the turn of {@code result}, from its agent. */
-    public static ReplyOutbound of(AgentResult result, ReplyKind kind, String text) {
-        return of(result.getEnvelope(), result.getAgent(), kind, text);
+    /** A reply that ends the turn of {@code task}, from its agent. */
+    public static ReplyOutbound of(AgentTask task, ReplyKind kind, String text) {
+        return of(task.getEnvelope(), task.getAgent(), kind, text);
     }
 
     /** A reply that ends the turn {@code source} belongs to. */

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,21 +14,26 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 import org.apache.kafka.streams.state.HostInfo;
 
 import dev.switchboard.events.SessionUsage;
 import dev.switchboard.events.TenantUsage;
+import dev.switchboard.runtime.problem.ProblemException;
+import dev.switchboard.runtime.security.Roles;
 import dev.switchboard.supervisor.TenantPolicies;
 import dev.switchboard.supervisor.TenantPolicy;
 import dev.switchboard.supervisor.streams.SupervisorQueries;
 
 /**
- * What is used and left of the token budgets: per tenant and UTC day (answered by any instance, from the
- * global {@code budgets.tenants} table) and per session (answered by the instance that owns the session;
- * others redirect there with 307).
+ * What is used and left of a tenant's token budgets: per UTC day (answered by any instance, from the global
+ * {@code budgets.tenants} table) and per session (answered by the instance that owns the session; others
+ * redirect there with 307). A session is answered only to its own tenant: the tenant recorded with its usage,
+ * by the supervisor from the tasks it issued, must be the path's, else 404 as for a session that does not exist.
+ * Usage counts tokens, never content, so platform admins may read a tenant's day too.
  */
-@Path("/v1/budgets")
+@Path("/v1/tenants/{tenant}")
 @Produces(MediaType.APPLICATION_JSON)
 public class BudgetResource {
 
@@ -50,7 +56,8 @@ public class BudgetResource {
     }
 
     @GET
-    @Path("/tenants/{tenant}")
+    @Path("/budgets")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN})
     public TenantBudget tenant(@PathParam("tenant") String tenant, @QueryParam("day") String day) {
         String on = day == null ? LocalDate.now(ZoneOffset.UTC).toString() : isoDate(day);
         TenantPolicy policy = policies.of(tenant, queries.policy(tenant).orElse(null));
@@ -64,27 +71,30 @@ public class BudgetResource {
         try {
             return LocalDate.parse(day).toString();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("day must be an ISO date like 2026-03-02, got: " + day);
+            throw ProblemException.badRequest("invalid-request", "day must be an ISO date like 2026-03-02");
         }
     }
 
     @GET
-    @Path("/sessions/{sessionId}")
-    public Response session(@PathParam("sessionId") String sessionId) {
+    @Path("/sessions/{sessionId}/budget")
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
+    public Response session(@PathParam("tenant") String tenant, @PathParam("sessionId") String sessionId) {
         Optional<HostInfo> owner = queries.ownerOf(sessionId);
         if (owner.isPresent()) {
-            return Response.temporaryRedirect(URI.create("http://" + owner.get().host() + ":" + owner.get().port()
-                    + "/v1/budgets/sessions/" + sessionId)).build();
+            return Response.temporaryRedirect(ownerUri(owner.get(), "/v1/tenants/{tenant}/sessions/{sessionId}/budget",
+                    tenant, sessionId)).build();
         }
-        Optional<SessionUsage> usage = queries.sessionUsage(sessionId);
-        if (usage.isEmpty()) {
-            return OperatorKey.error(Response.Status.NOT_FOUND, "session-not-found",
-                    "No agent result has been debited to session " + sessionId);
-        }
-        SessionUsage used = usage.get();
-        TenantPolicy policy = policies.of(used.getTenant(), queries.policy(used.getTenant()).orElse(null));
-        return Response.ok(new SessionBudget(sessionId, used.getTenant(), used.getTokens(), used.getResults(),
+        SessionUsage used = queries.sessionUsage(sessionId).filter(usage -> tenant.equals(usage.getTenant()))
+                .orElseThrow(ProblemException::notFound);
+        TenantPolicy policy = policies.of(tenant, queries.policy(tenant).orElse(null));
+        return Response.ok(new SessionBudget(sessionId, tenant, used.getTokens(), used.getResults(),
                 policy.sessionTokens(), Math.max(0, policy.sessionTokens() - used.getTokens()),
                 queries.escalation(sessionId).isPresent())).build();
+    }
+
+    /** The same route on the instance that owns the session; path parameters are encoded. */
+    static URI ownerUri(HostInfo owner, String template, String tenant, String sessionId) {
+        return UriBuilder.fromPath(template).scheme("http").host(owner.host()).port(owner.port())
+                .build(tenant, sessionId);
     }
 }

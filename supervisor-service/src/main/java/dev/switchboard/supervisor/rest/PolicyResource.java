@@ -3,20 +3,22 @@ package dev.switchboard.supervisor.rest;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.switchboard.events.RoutingRule;
 import dev.switchboard.events.SupervisorPolicy;
+import dev.switchboard.runtime.problem.ProblemException;
+import dev.switchboard.runtime.security.Caller;
+import dev.switchboard.runtime.security.Roles;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.TenantPolicies;
 import dev.switchboard.supervisor.TenantPolicy;
@@ -24,10 +26,12 @@ import dev.switchboard.supervisor.messaging.ControlPublisher;
 import dev.switchboard.supervisor.streams.SupervisorQueries;
 
 /**
- * A tenant's routing rules and budgets at run time. GET shows the policy in force (published or configured);
- * PUT publishes a new one to {@code supervisor.policies} after validating it; DELETE publishes a tombstone,
- * so the configuration applies again. Every instance applies a published policy within about one commit
- * interval. Changing a policy needs the operator key.
+ * A tenant's routing rules and budgets at run time. GET shows the policy in force (published or configured) to
+ * the tenant's operators and auditors; PUT publishes a new one to {@code supervisor.policies} after validating
+ * it; DELETE publishes a tombstone, so the configuration applies again. Only the tenant's operators change it,
+ * and the change records the verified caller ({@link Caller#actor()}) as {@code updatedBy}: compliance audits
+ * the topic's records as policy changes by that actor. Every instance applies a published policy within about
+ * one commit interval.
  */
 @Path("/v1/tenants/{tenant}/supervisor-policy")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,9 +40,8 @@ public class PolicyResource {
     public record Rule(String pattern, String channel, String attribute, String agent) {
     }
 
-    /** A policy as read and written over HTTP; budgets left null keep their configured value. */
-    public record Policy(List<Rule> rules, String defaultAgent, Long sessionTokens, Long dailyTokens,
-            String updatedBy) {
+    /** A policy as written over HTTP; budgets left null keep their configured value. */
+    public record Policy(List<Rule> rules, String defaultAgent, Long sessionTokens, Long dailyTokens) {
     }
 
     /** The policy in force and where it comes from. */
@@ -46,19 +49,24 @@ public class PolicyResource {
             long sessionTokens, long dailyTokens) {
     }
 
+    /** What was published, and by whom. */
+    public record Published(String tenant, Policy policy, String updatedBy) {
+    }
+
     private final SupervisorQueries queries;
     private final TenantPolicies policies;
     private final ControlPublisher publisher;
-    private final OperatorKey operatorKey;
+    private final Caller caller;
 
-    PolicyResource(SupervisorQueries queries, TenantPolicies policies, ControlPublisher publisher, OperatorKey operatorKey) {
+    PolicyResource(SupervisorQueries queries, TenantPolicies policies, ControlPublisher publisher, Caller caller) {
         this.queries = queries;
         this.policies = policies;
         this.publisher = publisher;
-        this.operatorKey = operatorKey;
+        this.caller = caller;
     }
 
     @GET
+    @RolesAllowed({Roles.OPERATOR, Roles.AUDITOR})
     public PolicyInForce get(@PathParam("tenant") String tenant) {
         TenantPolicy policy = policies.of(tenant, queries.policy(tenant).orElse(null));
         List<Rule> rules = policy.rules().stream().map(rule -> new Rule(
@@ -71,14 +79,10 @@ public class PolicyResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("tenant") String tenant, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            Policy body) {
-        Response refused = operatorKey.refusal(authorization);
-        if (refused != null) {
-            return refused;
-        }
+    @RolesAllowed(Roles.OPERATOR)
+    public Response put(@PathParam("tenant") String tenant, Policy body) {
         if (body == null) {
-            throw new IllegalArgumentException("a JSON policy is required");
+            throw invalid("a JSON policy is required");
         }
         List<Rule> rules = body.rules() == null ? List.of() : body.rules();
         for (int i = 0; i < rules.size(); i++) {
@@ -87,6 +91,7 @@ public class PolicyResource {
         if (body.defaultAgent() != null) {
             requireAgent(body.defaultAgent(), "defaultAgent");
         }
+        String actor = caller.actor();
         SupervisorPolicy policy = SupervisorPolicy.newBuilder()
                 .setTenant(tenant)
                 .setRules(rules.stream().map(rule -> RoutingRule.newBuilder().setPattern(rule.pattern())
@@ -96,27 +101,37 @@ public class PolicyResource {
                 .setSessionTokens(body.sessionTokens())
                 .setDailyTokens(body.dailyTokens())
                 .setUpdatedAt(Instant.now())
-                .setUpdatedBy(body.updatedBy())
+                .setUpdatedBy(actor)
                 .build();
-        TenantPolicies.validate(policy);
-        publisher.policy(tenant, policy);
-        return Response.accepted(body).build();
+        try {
+            TenantPolicies.validate(policy);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+        publisher.policy(tenant, policy, actor);
+        return Response.accepted(new Published(tenant, new Policy(rules, body.defaultAgent(), body.sessionTokens(),
+                body.dailyTokens()), actor)).build();
     }
 
     @DELETE
-    public Response delete(@PathParam("tenant") String tenant, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Response refused = operatorKey.refusal(authorization);
-        if (refused != null) {
-            return refused;
-        }
-        publisher.policy(tenant, null);
+    @RolesAllowed(Roles.OPERATOR)
+    public Response delete(@PathParam("tenant") String tenant) {
+        publisher.policy(tenant, null, caller.actor());
         return Response.accepted().build();
     }
 
     private static void requireAgent(String agent, String what) {
         if (agent == null) {
-            throw new IllegalArgumentException(what + " is required");
+            throw invalid(what + " is required");
         }
-        Topics.agentTasks(agent); // throws IllegalArgumentException naming the rule for ids that are not kebab-case
+        try {
+            Topics.agentTasks(agent);
+        } catch (IllegalArgumentException e) {
+            throw invalid(what + ": " + e.getMessage());
+        }
+    }
+
+    private static ProblemException invalid(String detail) {
+        return ProblemException.badRequest("invalid-request", detail);
     }
 }

@@ -24,12 +24,18 @@ import dev.switchboard.supervisor.Replies;
 /**
  * Turns an agent result into what comes next, and ends turns whose task is overdue.
  *
+ * <p>Agent output never chooses its audience. A result counts as the turn's current task's only if the task the
+ * supervisor stored for that turn (in {@value TopologyProducer#TURNS_STORE}) has the result's task id and the
+ * very ticket the supervisor signed for it, and belongs to the session the result is keyed by. Everything that
+ * follows from a current result (the reply, the decisions, the debit, the next task) is built from that stored
+ * task's envelope and agent; the result contributes only its outcome, text, handoff request and usage.
+ *
  * <p>Every result is debited once: its task id is remembered in the {@value TopologyProducer#SETTLED_STORE}
  * store, and a result for a task already settled (a redelivery) is audited and ignored. A result that is not
- * the turn's current task (it came after its deadline, or after its turn ended) is debited, audited and
- * otherwise ignored. The current task's result then leads to the next task (a handoff, through the budget
- * check), to a person (an escalation: the session goes to {@code human.queue} until released), or to the
- * reply that ends the turn.
+ * the turn's current task (it came after its deadline, or after its turn ended) is audited and otherwise
+ * ignored; it is debited only when its ticket proves which task, session and tenant it answers. The current
+ * task's result then leads to the next task (a handoff, through the budget check), to a person (an escalation:
+ * the session goes to {@code human.queue} until released), or to the reply that ends the turn.
  *
  * <p>A wall-clock punctuation ends every turn whose task is past its deadline with an apology and an
  * audited timeout; another forgets settled task ids after their retention.
@@ -56,33 +62,68 @@ final class FollowResult extends SupervisorProcessor<AgentResult> {
     @Override
     public void process(Record<String, AgentResult> record) {
         AgentResult result = record.value();
-        String turnId = result.getEnvelope().getTurnId();
-        AgentTask current = turns.get(turnId);
-        boolean isCurrent = current != null && current.getTaskId().equals(result.getTaskId());
-        // Audit under the identity the supervisor gave the task when it has it: the result's may be forged.
-        Envelope trusted = isCurrent ? current.getEnvelope() : result.getEnvelope();
+        AgentTask stored = turns.get(result.getEnvelope().getTurnId());
         if (settled.get(result.getTaskId()) != null) {
-            context.forward(record.withValue(Decisions.of(trusted, DecisionKind.DUPLICATE_RESULT, "already_settled",
-                    "result of a settled task received again: not debited", result.getAgent(), result.getTaskId())));
+            context.forward(record.withValue(Decisions.of(auditIdentity(stored, result), DecisionKind.DUPLICATE_RESULT,
+                    "already_settled", "result of a settled task received again: not debited", result.getAgent(),
+                    result.getTaskId())));
             return;
         }
-        settled.put(result.getTaskId(), context.currentSystemTimeMs());
-        debit(record, trusted, result);
-        if (!isCurrent) {
-            context.forward(record.withValue(Decisions.of(trusted, DecisionKind.LATE_RESULT,
-                    current == null ? "turn_not_in_progress" : "not_current_task",
-                    "result after its task was timed out or replaced: debited, not delivered",
-                    result.getAgent(), result.getTaskId())));
+        if (!isCurrent(record.key(), stored, result)) {
+            ignore(record, stored, result);
             return;
         }
+        AgentTask current = stored;
+        settle(record, current.getEnvelope().getTenant(), result);
         switch (result.getOutcome()) {
             case HANDOFF -> handOff(record, current, result);
             case ESCALATION -> escalate(record, current, result);
             default -> {
-                turns.delete(turnId);
-                context.forward(record.withValue(Replies.forResult(result)));
+                turns.delete(current.getEnvelope().getTurnId());
+                context.forward(record.withValue(Replies.forResult(current, result)));
             }
         }
+    }
+
+    /**
+     * Whether {@code result} answers the turn's current task: the same task id and the same signed ticket as the
+     * stored task, keyed by the stored task's session. Compliance already refuses results whose ticket does not
+     * match their envelope; checking again here is one string comparison.
+     */
+    static boolean isCurrent(String session, AgentTask stored, AgentResult result) {
+        return stored != null
+                && stored.getTaskId().equals(result.getTaskId())
+                && stored.getTicket() != null && stored.getTicket().equals(result.getTicket())
+                && stored.getEnvelope().getSessionId().equals(session);
+    }
+
+    /**
+     * The identity a decision about a result that is not (or no longer) current is audited under: the stored
+     * task's when the turn has one. Without one, the result's envelope is all there is: the decision then goes
+     * to {@code supervisor.decisions} only, keyed by the record key (the session the result arrived on), so that
+     * the refusal is on the audit trail; no reply, task or debit is ever addressed by that envelope (a debit
+     * happens only when the result's ticket proves whose task it answers, see {@link #ignore}).
+     */
+    private static Envelope auditIdentity(AgentTask stored, AgentResult result) {
+        return stored != null ? stored.getEnvelope() : result.getEnvelope();
+    }
+
+    /**
+     * A result that is not the turn's current task: audited, never delivered. Its tokens were spent all the same
+     * (a task that timed out and answered late), so it is debited when its ticket, signed by this supervisor,
+     * names exactly the result's tenant, session, turn, user, channel, agent and task, on the session it came on.
+     */
+    private void ignore(Record<String, AgentResult> record, AgentTask stored, AgentResult result) {
+        boolean signed = supervision.tickets().refusal(result).isEmpty()
+                && result.getEnvelope().getSessionId().equals(record.key());
+        if (signed) {
+            settle(record, result.getEnvelope().getTenant(), result);
+        }
+        context.forward(record.withValue(Decisions.of(auditIdentity(stored, result), DecisionKind.LATE_RESULT,
+                stored == null ? "turn_not_in_progress" : "not_current_task",
+                "result after its task was timed out or replaced, or not the task's own: "
+                        + (signed ? "debited" : "not debited") + ", not delivered",
+                result.getAgent(), result.getTaskId())));
     }
 
     private void handOff(Record<String, AgentResult> record, AgentTask current, AgentResult result) {
@@ -98,27 +139,31 @@ final class FollowResult extends SupervisorProcessor<AgentResult> {
 
     private void escalate(Record<String, AgentResult> record, AgentTask current, AgentResult result) {
         turns.delete(current.getEnvelope().getTurnId());
-        AgentTask forPerson = supervision.delegation().toHuman(current, result);
+        AgentTask forPerson = ticketed(supervision.delegation().toHuman(current, result));
         SupervisorDecision escalated = Decisions.of(current.getEnvelope(), DecisionKind.ESCALATED, "agent_escalation",
-                result.getAgent() + " escalated the session to a person", result.getAgent(), result.getTaskId());
+                current.getAgent() + " escalated the session to a person", current.getAgent(), current.getTaskId());
         escalations.put(record.key(), escalated);
         context.forward(record.withValue(forPerson));
         context.forward(record.withValue(escalated));
-        context.forward(record.withValue(Replies.forResult(result)));
+        context.forward(record.withValue(Replies.forResult(current, result)));
     }
 
-    /** Adds the result's tokens to its session here and, through {@code budgets.tenants}, to its tenant's day. */
-    private void debit(Record<String, AgentResult> record, Envelope trusted, AgentResult result) {
+    /**
+     * Marks the result's task settled and adds its tokens to the session here and, through
+     * {@code budgets.tenants}, to {@code tenant}'s day.
+     */
+    private void settle(Record<String, AgentResult> record, String tenant, AgentResult result) {
+        settled.put(result.getTaskId(), context.currentSystemTimeMs());
         long tokens = result.getUsage().getInputTokens() + result.getUsage().getOutputTokens();
         SessionUsage before = sessionUsage.get(record.key());
         sessionUsage.put(record.key(), SessionUsage.newBuilder()
-                .setTenant(trusted.getTenant())
+                .setTenant(tenant)
                 .setSessionId(record.key())
                 .setTokens((before == null ? 0 : before.getTokens()) + tokens)
                 .setResults((before == null ? 0 : before.getResults()) + 1)
                 .build());
         context.forward(record.withValue(TenantUsage.newBuilder()
-                .setTenant(trusted.getTenant()).setDay(today()).setTokens(tokens).setResults(1).build()));
+                .setTenant(tenant).setDay(today()).setTokens(tokens).setResults(1).build()));
     }
 
     private void endOverdueTurns(long now) {

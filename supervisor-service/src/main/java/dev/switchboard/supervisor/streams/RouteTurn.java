@@ -52,7 +52,7 @@ final class RouteTurn extends SupervisorProcessor<TopologyProducer.TurnInSession
     /** Puts the turn on the human queue and tells the user a colleague has it. */
     private void toPerson(Record<String, TopologyProducer.TurnInSession> record, AgentTask task,
             SupervisorDecision decision) {
-        context.forward(record.withValue(task));
+        context.forward(record.withValue(ticketed(task)));
         context.forward(record.withValue(Replies.of(task.getEnvelope(), Routing.HUMAN, ReplyKind.ESCALATION,
                 Replies.WITH_HUMAN)));
         context.forward(record.withValue(decision));

@@ -36,7 +36,8 @@ import dev.switchboard.supervisor.TenantPolicy;
 /**
  * What the supervisor's processors share: the turns in progress, session usage and escalations (local
  * stores, partitioned by session like every input), the agent catalog, tenant policies and tenant usage
- * (global stores), and the one way a task is dispatched: after the budget check, with its deadline.
+ * (global stores), and the one way a task is dispatched: after the budget check, with its deadline and its
+ * signed ticket ({@link #ticketed}: every task the supervisor issues carries one).
  * Processors forward {@link AgentTask}, {@code ReplyOutbound}, {@link SupervisorDecision} and
  * {@link TenantUsage} records; the topology sends each type to its topic.
  */
@@ -112,8 +113,19 @@ abstract class SupervisorProcessor<VIn> implements Processor<String, VIn, String
         }
         task.setMaxTokens(allowance.tokens());
         task.setDeadline(Instant.ofEpochMilli(context.currentSystemTimeMs()).plus(timeoutOf(task.getAgent())));
-        turns.put(turnId, task);
+        turns.put(turnId, ticketed(task));
         context.forward(record.withValue(task));
+    }
+
+    /**
+     * Signs the ticket of a task the supervisor is about to issue: what it states (tenant, session, turn, user,
+     * channel, agent, task id) is final by then. The agent host copies it onto the result, compliance refuses a
+     * result that does not match it, and {@code FollowResult} takes a result as the current task's only if it
+     * carries the very ticket stored with the task.
+     */
+    protected AgentTask ticketed(AgentTask task) {
+        task.setTicket(supervision.tickets().issue(task));
+        return task;
     }
 
     private Duration timeoutOf(String agent) {

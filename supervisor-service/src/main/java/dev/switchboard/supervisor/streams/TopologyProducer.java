@@ -27,6 +27,7 @@ import dev.switchboard.events.SessionUsage;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TenantUsage;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.schemas.serde.AvroSerde;
@@ -46,9 +47,9 @@ import io.quarkus.arc.DefaultBean;
  * {@code agent.results.cleared}, {@code sessions.control} and {@code turns.rejected}, all keyed by session
  * id and co-partitioned, so one task owns everything about a session: its turn in progress, usage and
  * escalation. Reads {@code agents.catalog}, {@code supervisor.policies} and {@code budgets.tenants} as
- * global tables. Writes tasks to {@code agent.<name>.tasks} (or {@code human.queue}), replies to
- * {@code replies.outbound}, audited decisions to {@code supervisor.decisions}, and each result's tokens,
- * re-keyed by tenant and day and summed, to {@code budgets.tenants}.
+ * global tables. Writes tasks, each with its signed ticket, to {@code agent.<name>.tasks} (or
+ * {@code human.queue}), replies to {@code replies.outbound}, audited decisions to {@code supervisor.decisions},
+ * and each result's tokens, re-keyed by tenant and day and summed, to {@code budgets.tenants}.
  */
 @ApplicationScoped
 public class TopologyProducer {
@@ -86,9 +87,13 @@ public class TopologyProducer {
         return new TenantPolicies(config);
     }
 
+    /**
+     * @param tickets signs every task the topology issues ({@code switchboard.tasks.ticket-key}, shared with
+     *                compliance, which checks each result against its task's ticket)
+     */
     @Produces
-    public Topology topology(SupervisorConfig config, RouterModel router, TenantPolicies policies) {
-        Supervision supervision = Supervision.of(config, router, policies);
+    public Topology topology(SupervisorConfig config, RouterModel router, TenantPolicies policies, TaskTickets tickets) {
+        Supervision supervision = Supervision.of(config, router, policies, tickets);
         StreamsBuilder builder = new StreamsBuilder();
 
         globalTable(builder, Topics.AGENTS_CATALOG, AGENTS_STORE);

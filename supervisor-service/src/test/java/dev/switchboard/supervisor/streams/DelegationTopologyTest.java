@@ -75,10 +75,10 @@ public class DelegationTopologyTest {
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
     }
 
-    /** The result of a task: a handoff to {@code target}, from the task's own envelope. */
+    /** The result of a task: a handoff to {@code target}, from the task's own envelope and with its ticket. */
     static AgentResult handoff(AgentTask task, String target) {
         return AgentResult.newBuilder().setEnvelope(task.getEnvelope()).setTaskId(task.getTaskId())
-                .setAgent(task.getAgent()).setOutcome(Outcome.HANDOFF)
+                .setAgent(task.getAgent()).setTicket(task.getTicket()).setOutcome(Outcome.HANDOFF)
                 .setHandoff(new Handoff(target, "needs " + target, "order A-1"))
                 .setUsage(new Usage(1L, 1L, 1)).build();
     }
@@ -173,7 +173,7 @@ public class DelegationTopologyTest {
         AgentTask triage = firstTask();
         assertThat(inProgress.get("t1")).isNotNull();
         results.pipeInput("s1", AgentResult.newBuilder().setEnvelope(triage.getEnvelope()).setTaskId(triage.getTaskId())
-                .setAgent("triage").setOutcome(Outcome.REPLY).setReply("done").setUsage(new Usage(1L, 1L, 1)).build());
+                .setAgent("triage").setTicket(triage.getTicket()).setOutcome(Outcome.REPLY).setReply("done").setUsage(new Usage(1L, 1L, 1)).build());
         assertThat(replies.readValue().getText()).isEqualTo("done");
         assertThat(inProgress.get("t1")).isNull();
     }

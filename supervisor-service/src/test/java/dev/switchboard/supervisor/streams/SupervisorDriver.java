@@ -14,6 +14,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.DescriptionRouter;
@@ -85,6 +86,10 @@ final class SupervisorDriver implements AutoCloseable {
         }
     }
 
+    /** The tests' ticket key: the {@code %test} value of {@code switchboard.tasks.ticket-key}, shared with compliance's tests. */
+    static final String TICKET_KEY = "c3dpdGNoYm9hcmQtdGVzdC10aWNrZXQta2V5LTMyYnl0ZXMh";
+    static final TaskTickets TICKETS = TaskTickets.fromBase64(TICKET_KEY);
+
     final TopologyTestDriver driver;
 
     SupervisorDriver(SupervisorConfig config) {
@@ -93,7 +98,7 @@ final class SupervisorDriver implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(
                 new TopologyProducer().topology(config, new DescriptionRouter(config.router().minScore()),
-                        new TenantPolicies(config)), props, START);
+                        new TenantPolicies(config), TICKETS), props, START);
     }
 
     <V> TestInputTopic<String, V> input(Topic<String, V> topic) {

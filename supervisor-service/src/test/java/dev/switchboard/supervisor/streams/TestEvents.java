@@ -38,10 +38,13 @@ public final class TestEvents {
         return turn(tenant, session, turnId, Map.of(), "hello");
     }
 
-    /** How the agent of {@code task} ended it, having used {@code tokens} (input plus output). */
+    /**
+     * How the agent of {@code task} ended it, having used {@code tokens} (input plus output): with the task's
+     * envelope and its ticket, as the agent host writes it.
+     */
     public static AgentResult result(AgentTask task, Outcome outcome, long tokens) {
         return AgentResult.newBuilder().setEnvelope(task.getEnvelope()).setTaskId(task.getTaskId())
-                .setAgent(task.getAgent()).setOutcome(outcome)
+                .setAgent(task.getAgent()).setTicket(task.getTicket()).setOutcome(outcome)
                 .setReply(outcome == Outcome.REPLY ? "answer of " + task.getAgent() : null)
                 .setEscalation(outcome == Outcome.ESCALATION ? "the customer asks for a manager" : null)
                 .setUsage(new Usage(tokens / 2, tokens - tokens / 2, 1)).build();

@@ -151,7 +151,7 @@ class TopologyProducerTest {
         turns.pipeInput("s1", new TurnReceived(envelope("s1", turn), null, "hi"));
         AgentTask task = tasks.readValue();
         AgentResult result = AgentResult.newBuilder().setEnvelope(task.getEnvelope()).setTaskId(task.getTaskId())
-                .setAgent(task.getAgent()).setOutcome(outcome).setReply(reply)
+                .setAgent(task.getAgent()).setTicket(task.getTicket()).setOutcome(outcome).setReply(reply)
                 .setEscalation(outcome == Outcome.ESCALATION ? "angry" : null)
                 .setFailure(outcome == Outcome.FAILURE
                         ? new dev.switchboard.events.Failure("model_timeout", "internal detail: host 10.0.0.1") : null)
