@@ -55,17 +55,23 @@ final class TaskMapping {
         return result.build();
     }
 
-    /** A failure decided before any loop ran (an agent this instance does not host). */
+    /** A failure decided before any loop ran (an agent this instance does not host, a deadline already passed). */
     static AgentResult failure(AgentTask task, String code, String message) {
         return base(task, new Usage(0L, 0L, 0), null).setOutcome(Outcome.FAILURE)
                 .setFailure(new Failure(code, message)).setSteps(List.of()).build();
     }
 
+    /**
+     * What every result carries, whatever its outcome: the task's identity, and the task's ticket copied
+     * unchanged, so that compliance and the supervisor can tell it answers exactly that task. Agent code never
+     * sees the ticket (it is not part of the loop's input) and cannot set it.
+     */
     private static AgentResult.Builder base(AgentTask task, Usage usage, String model) {
         return AgentResult.newBuilder()
                 .setEnvelope(Envelopes.derive(task.getEnvelope(), "result"))
                 .setTaskId(task.getTaskId())
                 .setAgent(task.getAgent())
+                .setTicket(task.getTicket())
                 .setUsage(usage)
                 .setModel(model);
     }

@@ -89,6 +89,30 @@ public class AgentRunnerTest {
     }
 
     @Test
+    void everyResultCarriesItsTasksTicketUnchangedWhateverTheOutcome() {
+        String ticket = "signed-by-the-supervisor.abc";
+        AgentTask reply = ticketed(task("concierge", "hi", 3, 1000), ticket);
+        AgentTask overBudget = ticketed(task("concierge", "hi", 3, 5), ticket);
+        AgentTask late = ticketed(task("concierge", "hi", 3, 1000), ticket);
+        late.setDeadline(Instant.now().minusSeconds(1));
+        AgentTask notHosted = ticketed(task("billing-agent", "hi", 3, 1000), ticket);
+
+        assertThat(List.of(runner.run(reply), runner.run(overBudget), runner.run(late), runner.run(notHosted)))
+                .satisfiesExactly(
+                        result -> assertThat(result.getOutcome()).isEqualTo(Outcome.REPLY),
+                        result -> assertThat(result.getFailure().getCode()).isEqualTo("token_limit"),
+                        result -> assertThat(result.getFailure().getCode()).isEqualTo("deadline_passed"),
+                        result -> assertThat(result.getFailure().getCode()).isEqualTo("agent_not_hosted"))
+                .allSatisfy(result -> assertThat(result.getTicket()).isEqualTo(ticket));
+        assertThat(runner.run(task("concierge", "hi", 3, 1000)).getTicket()).as("no ticket, none made up").isNull();
+    }
+
+    private static AgentTask ticketed(AgentTask task, String ticket) {
+        task.setTicket(ticket);
+        return task;
+    }
+
+    @Test
     void hostingAnAgentThatDoesNotExistFailsAtStart() {
         assertThatThrownBy(() -> new AgentRunner(List.of("no-such-agent"), AgentRunner.discoverAgents(),
                 definition -> new OfflineModel(definition.id())))

@@ -14,12 +14,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import dev.switchboard.agent.sdk.definition.AgentDefinition;
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.HandoffTarget;
+import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 
 /**
  * Writes what each hosted agent declares to the compacted {@code agents.catalog} (key = agent id), so
  * that the supervisor routes, delegates and narrows scopes by the declarations the agents were built with.
+ * It writes as the service's principal ({@code agent-service}): the host, not agent code, declares agents.
  */
 final class AgentCatalogPublisher {
 
@@ -39,11 +41,10 @@ final class AgentCatalogPublisher {
                 .build();
     }
 
-    /** Publishes the descriptors and waits until the broker has them all. */
-    static void publish(String bootstrapServers, List<AgentDefinition> definitions) {
+    /** Publishes the descriptors, as the service's own principal, and waits until the broker has them all. */
+    static void publish(KafkaClientConfig kafka, List<AgentDefinition> definitions) {
         Topic<String, AgentDescriptor> topic = Topics.AGENTS_CATALOG;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+        try (var producer = new KafkaProducer<>(kafka.with(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (AgentDefinition definition : definitions) {
                 producer.send(new ProducerRecord<>(topic.name(), definition.id(), descriptorOf(definition)))

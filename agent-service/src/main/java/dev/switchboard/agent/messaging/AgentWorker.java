@@ -7,7 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,25 +41,40 @@ import dev.switchboard.schemas.Topics;
  * one session in order. The results of a poll and the consumer's offsets are written in one Kafka
  * transaction, so a crash never loses a task nor publishes its result twice; a redelivered task is run
  * again, and side-effecting tools see the same idempotency key (task id and step) both times.
+ *
+ * <p>The consumer and the transactional producer authenticate as the agent's own principal, which may write
+ * only {@code agent.results.raw}. Dead letters therefore go through the host's producer, as {@code agent-service},
+ * outside the transaction: they are acknowledged before the poll's transaction commits its offsets (at least
+ * once; a poll read again after a failure may dead-letter the same task twice), and when they cannot be written
+ * no task of the poll runs and the poll is read again.
  */
 final class AgentWorker implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(AgentWorker.class);
+    private static final long DEAD_LETTER_ACK_SECONDS = 30;
 
     private final String agent;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<String, byte[]> deadLetters;
     private final Function<AgentTask, AgentResult> runner;
     private final ExecutorService sessions;
     private final Duration pollTimeout;
     private final Topic<String, AgentTask> tasks;
     private volatile boolean running = true;
 
+    /**
+     * @param consumer    the agent's consumer, as the agent's principal
+     * @param producer    the agent's transactional producer, as the agent's principal
+     * @param deadLetters the host's producer, as {@code agent-service}; shared by the workers, closed by their owner
+     */
     AgentWorker(String agent, KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer,
-            Function<AgentTask, AgentResult> runner, ExecutorService sessions, Duration pollTimeout) {
+            KafkaProducer<String, byte[]> deadLetters, Function<AgentTask, AgentResult> runner,
+            ExecutorService sessions, Duration pollTimeout) {
         this.agent = agent;
         this.consumer = consumer;
         this.producer = producer;
+        this.deadLetters = deadLetters;
         this.runner = runner;
         this.sessions = sessions;
         this.pollTimeout = pollTimeout;
@@ -85,7 +104,21 @@ final class AgentWorker implements Runnable {
     }
 
     private void process(ConsumerRecords<String, byte[]> records) {
-        List<ProducerRecord<String, byte[]>> out = answer(records);
+        Map<ConsumerRecord<String, byte[]>, AgentTask> decoded = new LinkedHashMap<>();
+        List<ProducerRecord<String, byte[]>> undecodable = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                decoded.put(record, tasks.valueSerde().deserializer().deserialize(record.topic(), record.headers(),
+                        record.value()));
+            } catch (RuntimeException e) {
+                undecodable.add(deadLetter(record, "undecodable task: " + e.getMessage()));
+            }
+        }
+        if (!deadLetter(undecodable)) {
+            rewind(records);
+            return;
+        }
+        List<ProducerRecord<String, byte[]>> out = answer(decoded);
         try {
             producer.beginTransaction();
             out.forEach(producer::send);
@@ -102,16 +135,39 @@ final class AgentWorker implements Runnable {
         }
     }
 
-    /** One output record per task, in input order: a result, or the undecodable task as a dead letter. */
-    private List<ProducerRecord<String, byte[]>> answer(ConsumerRecords<String, byte[]> records) {
+    /** Writes the dead letters and waits for the broker; false when they could not all be written. */
+    private boolean deadLetter(List<ProducerRecord<String, byte[]>> letters) {
+        if (letters.isEmpty()) {
+            return true;
+        }
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            letters.forEach(letter -> sent.add(deadLetters.send(letter)));
+            for (Future<?> ack : sent) {
+                ack.get(DEAD_LETTER_ACK_SECONDS, TimeUnit.SECONDS);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+            return false;
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            LOG.warnf(e, "Dead letters of agent %s could not be written; the poll will be read again", agent);
+            pause();
+            return false;
+        }
+    }
+
+    /** One result per decoded task, in input order. */
+    private List<ProducerRecord<String, byte[]>> answer(Map<ConsumerRecord<String, byte[]>, AgentTask> decoded) {
         Map<String, List<ConsumerRecord<String, byte[]>>> bySession = new LinkedHashMap<>();
-        records.forEach(record -> bySession.computeIfAbsent(String.valueOf(record.key()), k -> new ArrayList<>()).add(record));
+        decoded.keySet().forEach(record -> bySession.computeIfAbsent(String.valueOf(record.key()), k -> new ArrayList<>()).add(record));
         Map<ConsumerRecord<String, byte[]>, ProducerRecord<String, byte[]>> answers = new HashMap<>();
         List<CompletableFuture<Void>> running = new ArrayList<>();
         for (List<ConsumerRecord<String, byte[]>> session : bySession.values()) {
             running.add(CompletableFuture.runAsync(() -> {
                 for (ConsumerRecord<String, byte[]> record : session) {
-                    ProducerRecord<String, byte[]> answer = answer(record);
+                    ProducerRecord<String, byte[]> answer = answer(decoded.get(record));
                     synchronized (answers) {
                         answers.put(record, answer);
                     }
@@ -120,17 +176,11 @@ final class AgentWorker implements Runnable {
         }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
         List<ProducerRecord<String, byte[]>> ordered = new ArrayList<>();
-        records.forEach(record -> ordered.add(answers.get(record)));
+        decoded.keySet().forEach(record -> ordered.add(answers.get(record)));
         return ordered;
     }
 
-    private ProducerRecord<String, byte[]> answer(ConsumerRecord<String, byte[]> record) {
-        AgentTask task;
-        try {
-            task = tasks.valueSerde().deserializer().deserialize(record.topic(), record.headers(), record.value());
-        } catch (RuntimeException e) {
-            return deadLetter(record, "undecodable task: " + e.getMessage());
-        }
+    private ProducerRecord<String, byte[]> answer(AgentTask task) {
         AgentResult result = runner.apply(task);
         byte[] value = Topics.AGENT_RESULTS_RAW.valueSerde().serializer().serialize(Topics.AGENT_RESULTS_RAW.name(), result);
         return new ProducerRecord<>(Topics.AGENT_RESULTS_RAW.name(), task.getEnvelope().getSessionId(), value);
@@ -160,6 +210,16 @@ final class AgentWorker implements Runnable {
         for (TopicPartition partition : records.partitions()) {
             OffsetAndMetadata offset = committed.get(partition);
             consumer.seek(partition, offset == null ? records.records(partition).get(0).offset() : offset.offset());
+        }
+    }
+
+    /** Waits one poll timeout before the poll is read again, so that a broker outage is not retried in a busy loop. */
+    private void pause() {
+        try {
+            Thread.sleep(pollTimeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 

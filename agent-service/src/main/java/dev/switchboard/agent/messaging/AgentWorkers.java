@@ -18,20 +18,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.agent.AgentRunner;
+import dev.switchboard.agent.config.AgentBrokerCredentials;
 import dev.switchboard.agent.config.AgentServiceConfig;
 import dev.switchboard.agent.model.OfflineModel;
 import dev.switchboard.agent.model.providers.ModelRegistry;
+import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * Starts one {@link AgentWorker} per hosted agent: each reads its own task topic
  * ({@code agent.<id>.tasks}) in its own consumer group ({@code switchboard-agent-<id>}), so each agent
- * scales on its own, and writes {@code agent.results.raw} transactionally. At start it publishes the
- * hosted agents' declarations to {@code agents.catalog}.
+ * scales on its own, and writes {@code agent.results.raw} transactionally, both as the agent's own broker
+ * principal ({@code agent-<id>}, {@link AgentBrokerCredentials}). At start it publishes the hosted agents'
+ * declarations to {@code agents.catalog} as the service's principal ({@code agent-service}), which also writes
+ * the dead letters of every worker. Start fails, naming the key, when a hosted agent has no broker password.
  */
 @ApplicationScoped
 public class AgentWorkers {
@@ -43,16 +46,19 @@ public class AgentWorkers {
 
     private final AgentServiceConfig config;
     private final ModelRegistry models;
-    private final String bootstrapServers;
+    private final KafkaClientConfig kafka;
+    private final AgentBrokerCredentials credentials;
     private final List<AgentWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private ExecutorService sessions;
+    private KafkaProducer<String, byte[]> deadLetters;
 
-    AgentWorkers(AgentServiceConfig config, ModelRegistry models,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    AgentWorkers(AgentServiceConfig config, ModelRegistry models, KafkaClientConfig kafka,
+            AgentBrokerCredentials credentials) {
         this.config = config;
         this.models = models;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
+        this.credentials = credentials;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -61,11 +67,14 @@ public class AgentWorkers {
         AgentRunner runner = new AgentRunner(config.agents(), AgentRunner.discoverAgents(), definition -> models
                 .model(config.models().getOrDefault(definition.id(), definition.model()))
                 .orElseGet(() -> new OfflineModel(definition.id())));
-        AgentCatalogPublisher.publish(bootstrapServers, runner.definitions());
+        // Every agent's credentials first: a missing password fails start before anything is consumed.
+        config.agents().forEach(agent -> credentials.connection(agent, Map.of()));
+        AgentCatalogPublisher.publish(kafka, runner.definitions());
+        deadLetters = deadLetterProducer();
         sessions = Executors.newFixedThreadPool(Math.max(1, config.concurrency() * config.agents().size()));
         for (String agent : config.agents()) {
-            AgentWorker worker = new AgentWorker(agent, consumer(agent), producer(agent), runner::run, sessions,
-                    config.pollTimeout());
+            AgentWorker worker = new AgentWorker(agent, consumer(agent), producer(agent), deadLetters, runner::run,
+                    sessions, config.pollTimeout());
             Thread thread = new Thread(worker, "agent-worker-" + agent);
             workers.add(worker);
             threads.add(thread);
@@ -81,6 +90,9 @@ public class AgentWorkers {
         if (sessions != null) {
             sessions.shutdownNow();
         }
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
     }
 
     /** The agents whose worker has stopped (empty when all are consuming). */
@@ -89,26 +101,33 @@ public class AgentWorkers {
     }
 
     private KafkaConsumer<String, byte[]> consumer(String agent) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return new KafkaConsumer<>(credentials.connection(agent, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupOf(agent),
                 ConsumerConfig.CLIENT_ID_CONFIG, "agent-" + agent + "-" + config.instanceId(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private KafkaProducer<String, byte[]> producer(String agent) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return new KafkaProducer<>(credentials.connection(agent, Map.of(
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "switchboard-agent-" + agent + "-" + config.instanceId(),
                 ProducerConfig.CLIENT_ID_CONFIG, "agent-" + agent + "-results-" + config.instanceId(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 // A poll's transaction may start while the previous commit still completes
                 // (CONCURRENT_TRANSACTIONS): retry after 10 ms, not the default 100 ms.
-                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10),
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10)),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The host's producer of dead letters, as {@code agent-service}: agents may write only their results. */
+    private KafkaProducer<String, byte[]> deadLetterProducer() {
+        return new KafkaProducer<>(kafka.with(Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "agent-service-deadletters-" + config.instanceId(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new StringSerializer(), new ByteArraySerializer());
     }
 }
