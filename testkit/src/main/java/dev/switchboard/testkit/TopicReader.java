@@ -2,6 +2,7 @@ package dev.switchboard.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -15,7 +16,8 @@ import dev.switchboard.schemas.Topic;
 
 /**
  * Reads a catalog topic from its beginning with a plain consumer (no group, {@code read_committed}) and
- * the catalog's serdes, the way any other service sees what was written.
+ * the catalog's serdes, the way any other service sees what was written: as the super user by default, or
+ * as a given principal ({@link #fromBeginningAs}).
  */
 public final class TopicReader<V> implements AutoCloseable {
 
@@ -25,17 +27,37 @@ public final class TopicReader<V> implements AutoCloseable {
         this.consumer = consumer;
     }
 
+    /** Reads from the beginning; on the shared {@link EmbeddedKafka} as {@code admin}. */
     public static <V> TopicReader<V> fromBeginning(String bootstrap, Topic<String, V> topic) {
-        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        return fromBeginning(EmbeddedKafka.clientPropertiesFor(bootstrap), topic);
+    }
+
+    /** Reads from the beginning as a principal of the shared {@link EmbeddedKafka} ({@code memory}, ...). */
+    public static <V> TopicReader<V> fromBeginningAs(String principal, Topic<String, V> topic) {
+        return fromBeginning(EmbeddedKafka.shared().clientProperties(principal), topic);
+    }
+
+    /**
+     * Reads from the beginning with these client settings (bootstrap servers and credentials).
+     *
+     * @throws org.apache.kafka.common.errors.TopicAuthorizationException when they may not read the topic
+     */
+    public static <V> TopicReader<V> fromBeginning(Map<String, ?> clientProperties, Topic<String, V> topic) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config,
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return new TopicReader<>(consumer);
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            return new TopicReader<>(consumer);
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
     }
 
     /** The first record with this key that satisfies the condition, or fails after the timeout. */
