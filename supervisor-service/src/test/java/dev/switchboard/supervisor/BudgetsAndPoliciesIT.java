@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -19,58 +20,74 @@ import dev.switchboard.events.Outcome;
 import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SupervisorDecision;
+import dev.switchboard.events.SupervisorPolicy;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.supervisor.messaging.ControlPublisher;
 import dev.switchboard.supervisor.streams.TestEvents;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TestTokens;
+import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * Budgets and run-time policies over HTTP on a real broker: a policy published through the API lowers a
- * tenant's session budget, results are debited, the budgets are visible per session and per tenant, and the
- * next turn is stopped with an audited decision. Operator endpoints refuse callers without the key.
+ * Budgets and run-time policies over HTTP on a real broker: a policy published through the API by an operator
+ * (recorded as changed by the token's subject, never by the body) lowers a tenant's session budget, results are
+ * debited, the budgets are visible per session and per tenant, and the next turn is stopped with an audited
+ * decision. Invalid policies and days are refused with problem answers.
  */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(TokenTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "supervisor"),
+        @ResourceArg(name = "agents", value = "concierge,support,billing")})
 class BudgetsAndPoliciesIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final String OPERATOR = "Bearer test-operator-key";
+    static final String OPERATOR = TestTokens.bearer(TestTokens.operator("hooli"));
+    static final String AUDITOR = TestTokens.bearer(TestTokens.auditor("hooli"));
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
     @Test
-    void operatorEndpointsNeedTheOperatorKeyAndRejectInvalidPolicies() {
-        given().contentType(ContentType.JSON).body("{\"sessionTokens\": 5}")
-                .put("/v1/tenants/initech/supervisor-policy").then().statusCode(401);
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer wrong").body("{}")
-                .put("/v1/tenants/initech/supervisor-policy").then().statusCode(401);
-        given().contentType(ContentType.JSON).header("Authorization", OPERATOR)
+    void invalidPoliciesAreRefusedWithAProblemNamingTheRule() {
+        String initech = TestTokens.bearer(TestTokens.operator("initech"));
+        given().contentType(ContentType.JSON).header("Authorization", initech)
                 .body("{\"rules\": [{\"pattern\": \"(unclosed\", \"agent\": \"billing\"}]}")
                 .put("/v1/tenants/initech/supervisor-policy").then().statusCode(400)
-                .body("message", containsString("rule 0"));
-        given().contentType(ContentType.JSON).header("Authorization", OPERATOR)
+                .contentType("application/problem+json")
+                .body("code", equalTo("invalid-request")).body("detail", containsString("rule 0"));
+        given().contentType(ContentType.JSON).header("Authorization", initech)
                 .body("{\"rules\": [{\"pattern\": \"x\", \"agent\": \"Not An Agent\"}]}")
-                .put("/v1/tenants/initech/supervisor-policy").then().statusCode(400);
-        given().contentType(ContentType.JSON).body("{\"tenant\": \"initech\", \"actor\": \"me\"}")
-                .post("/v1/sessions/s-1/escalation/release").then().statusCode(401);
-        given().get("/v1/tenants/initech/supervisor-policy").then().statusCode(200)
+                .put("/v1/tenants/initech/supervisor-policy").then().statusCode(400)
+                .body("detail", containsString("rule 0: agent"));
+        given().header("Authorization", initech).get("/v1/tenants/initech/supervisor-policy").then().statusCode(200)
                 .body("source", equalTo("configuration"));
     }
 
     @Test
     void aPolicySetOverHttpBudgetsTheSessionAndBothBudgetsAreVisible() {
         TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "concierge",
-                TestEvents.agent("concierge", "concierge", List.of("chat")));
+                TestEvents.concierge());
         given().contentType(ContentType.JSON).header("Authorization", OPERATOR)
-                .body("{\"sessionTokens\": 30, \"updatedBy\": \"ops\"}")
-                .put("/v1/tenants/hooli/supervisor-policy").then().statusCode(202);
-        await().atMost(WAIT).untilAsserted(() -> given().get("/v1/tenants/hooli/supervisor-policy").then()
+                .body("{\"sessionTokens\": 30, \"updatedBy\": \"somebody-else\"}")
+                .put("/v1/tenants/hooli/supervisor-policy").then().statusCode(202)
+                .body("updatedBy", equalTo("operator-1@hooli"));
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", AUDITOR)
+                .get("/v1/tenants/hooli/supervisor-policy").then()
                 .statusCode(200).body("source", equalTo("policy topic")).body("sessionTokens", equalTo(30)));
+        try (var policies = TopicReader.fromBeginning(bootstrap, Topics.SUPERVISOR_POLICIES)) {
+            var published = policies.first("hooli", policy -> policy != null, WAIT);
+            SupervisorPolicy policy = published.value();
+            assertThat(policy.getUpdatedBy()).as("the token's subject, not the body's").isEqualTo("operator-1@hooli");
+            assertThat(new String(published.headers().lastHeader(ControlPublisher.ACTOR_HEADER).value(),
+                    StandardCharsets.UTF_8)).isEqualTo("operator-1@hooli");
+        }
 
         String session = UUID.randomUUID().toString();
         TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, TestEvents.turn("hooli", session, "t1"));
@@ -81,10 +98,12 @@ class BudgetsAndPoliciesIT {
         assertThat(task.getMaxTokens()).isEqualTo(30);
         TopicWriter.send(bootstrap, Topics.AGENT_RESULTS_CLEARED, session, TestEvents.result(task, Outcome.REPLY, 30));
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/v1/budgets/sessions/" + session).then()
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", AUDITOR)
+                .get("/v1/tenants/hooli/sessions/" + session + "/budget").then()
                 .statusCode(200).body("tenant", equalTo("hooli")).body("usedTokens", equalTo(30))
                 .body("remainingTokens", equalTo(0)));
-        await().atMost(WAIT).untilAsserted(() -> given().get("/v1/budgets/tenants/hooli").then()
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", OPERATOR)
+                .get("/v1/tenants/hooli/budgets").then()
                 .statusCode(200).body("usedTokens", equalTo(30)).body("results", equalTo(1)));
 
         TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, TestEvents.turn("hooli", session, "t2"));
@@ -97,10 +116,12 @@ class BudgetsAndPoliciesIT {
             assertThat(stopped.getCode()).isEqualTo("session_tokens");
         }
 
-        given().get("/v1/budgets/sessions/" + UUID.randomUUID()).then().statusCode(404);
-        given().get("/v1/budgets/tenants/hooli?day=yesterday").then().statusCode(400);
+        given().header("Authorization", AUDITOR).get("/v1/tenants/hooli/sessions/" + UUID.randomUUID() + "/budget")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().header("Authorization", AUDITOR).get("/v1/tenants/hooli/budgets?day=yesterday").then()
+                .statusCode(400).body("code", equalTo("invalid-request"));
         given().header("Authorization", OPERATOR).delete("/v1/tenants/hooli/supervisor-policy").then().statusCode(202);
-        await().atMost(WAIT).untilAsserted(() -> given().get("/v1/tenants/hooli/supervisor-policy").then()
-                .body("source", equalTo("configuration")));
+        await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", AUDITOR)
+                .get("/v1/tenants/hooli/supervisor-policy").then().body("source", equalTo("configuration")));
     }
 }

@@ -24,31 +24,27 @@ import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.Usage;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.streams.TestEvents;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * A triage → support → billing chain on a real broker, with exactly-once processing: the test plays the
- * agents (it answers each task with a handoff) and checks the chain and the narrowed scopes on the way.
+ * agents (it answers each task with a handoff) and checks the chain and the narrowed scopes on the way. The
+ * first agent is granted three scopes ({@code %test.switchboard.supervisor.default-scopes}), so that each hop
+ * visibly narrows them. Every IT of this module has the same test resources, so they share one application.
  */
 @QuarkusTest
-@TestProfile(DelegationChainIT.WideDefaultScopes.class)
-@WithTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "agents", value = "concierge,support,billing"))
+@WithTestResource(TokenTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "supervisor"),
+        @ResourceArg(name = "agents", value = "concierge,support,billing")})
 class DelegationChainIT {
-
-    /** The first agent is granted three scopes, so that each hop visibly narrows them. */
-    public static class WideDefaultScopes implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("switchboard.supervisor.default-scopes", "chat,support:read,billing:read");
-        }
-    }
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -58,7 +54,7 @@ class DelegationChainIT {
     @Test
     void aTurnGoesFromTriageThroughSupportToBillingWithNarrowingScopes() {
         TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "concierge",
-                TestEvents.agent("concierge", "concierge", List.of("chat", "billing:read", "support:read"), "support"));
+                TestEvents.concierge());
         TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "support",
                 TestEvents.agent("support", "support", List.of("support:read", "billing:read"), "billing"));
         TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "billing",
@@ -88,7 +84,7 @@ class DelegationChainIT {
 
         TopicWriter.send(bootstrap, Topics.AGENT_RESULTS_CLEARED, session, AgentResult.newBuilder()
                 .setEnvelope(billing.getEnvelope()).setTaskId(billing.getTaskId()).setAgent("billing")
-                .setOutcome(Outcome.REPLY).setReply("Refund issued").setUsage(new Usage(1L, 1L, 1)).build());
+                .setTicket(billing.getTicket()).setOutcome(Outcome.REPLY).setReply("Refund issued").setUsage(new Usage(1L, 1L, 1)).build());
         try (var replies = TopicReader.fromBeginning(bootstrap, Topics.REPLIES_OUTBOUND)) {
             ReplyOutbound reply = replies.first(session, WAIT).value();
             assertThat(reply.getText()).isEqualTo("Refund issued");
@@ -106,7 +102,7 @@ class DelegationChainIT {
         List<Long> micros = new java.util.ArrayList<>();
         try (var tasks = TopicReader.fromBeginning(bootstrap, Topics.agentTasks("concierge"));
              var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
-                     java.util.Map.<String, Object>of("bootstrap.servers", bootstrap, "linger.ms", 0),
+                     withLingerZero(EmbeddedKafka.shared().clientProperties("admin")),
                      Topics.TURNS_CLEARED.keySerde().serializer(), Topics.TURNS_CLEARED.valueSerde().serializer())) {
             for (int i = 0; i < turns; i++) {
                 String session = UUID.randomUUID().toString();
@@ -129,6 +125,12 @@ class DelegationChainIT {
         assertThat(sorted).hasSize(turns - 5);
     }
 
+    private static Map<String, Object> withLingerZero(Map<String, ?> admin) {
+        Map<String, Object> settings = new java.util.HashMap<>(admin);
+        settings.put("linger.ms", 0);
+        return settings;
+    }
+
     private AgentTask next(String agent, String session) {
         try (var tasks = TopicReader.fromBeginning(bootstrap, Topics.agentTasks(agent))) {
             return tasks.first(session, WAIT).value();
@@ -137,7 +139,7 @@ class DelegationChainIT {
 
     private static AgentResult handoff(AgentTask task, String target) {
         return AgentResult.newBuilder().setEnvelope(task.getEnvelope()).setTaskId(task.getTaskId())
-                .setAgent(task.getAgent()).setOutcome(Outcome.HANDOFF)
+                .setAgent(task.getAgent()).setTicket(task.getTicket()).setOutcome(Outcome.HANDOFF)
                 .setHandoff(new Handoff(target, "needs " + target, null)).setUsage(new Usage(1L, 1L, 1)).build();
     }
 }

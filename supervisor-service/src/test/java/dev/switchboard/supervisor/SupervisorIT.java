@@ -15,20 +15,29 @@ import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.Principal;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The packaged topology against a real broker, with exactly-once processing. */
+/** The packaged topology against a real broker as the {@code supervisor} principal, with exactly-once processing. */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(TokenTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "supervisor"),
+        @ResourceArg(name = "agents", value = "concierge,support,billing")})
 class SupervisorIT {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @ConfigProperty(name = "switchboard.tasks.ticket-key")
+    String ticketKey;
 
     @Test
     void routesAClearedTurnToTheDefaultAgentsTaskTopic() {
@@ -41,6 +50,8 @@ class SupervisorIT {
             AgentTask task = tasks.first(session, Duration.ofSeconds(60)).value();
             assertThat(task.getText()).isEqualTo("hello");
             assertThat(task.getEnvelope().getPrincipal().getUser()).isEqualTo("bob");
+            assertThat(TaskTickets.fromBase64(ticketKey).verify(task.getTicket()))
+                    .as("signed with the configured ticket key, for exactly this task").contains(TaskTickets.Claims.of(task));
         }
     }
 }

@@ -27,6 +27,14 @@ public final class TestEvents {
                 .setMaxIterations(6).setMaxTokens(8000).setTimeoutSeconds(30).setPublishedAt(Instant.now()).build();
     }
 
+    /**
+     * The concierge as every IT of this module publishes it: they share one application and one catalog, so they
+     * publish the same declaration (three scopes, a handoff to support), whichever test runs first.
+     */
+    public static AgentDescriptor concierge() {
+        return agent("concierge", "concierge", List.of("chat", "billing:read", "support:read"), "support");
+    }
+
     public static TurnReceived turn(String tenant, String session, String turnId, Map<String, String> attributes, String text) {
         Envelope envelope = Envelope.newBuilder().setEventId("ev-" + turnId).setTenant(tenant).setSessionId(session)
                 .setTurnId(turnId).setPrincipal(new Principal(tenant, "alice", attributes)).setChannel("webchat")
