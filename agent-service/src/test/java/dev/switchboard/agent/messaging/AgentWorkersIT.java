@@ -1,11 +1,12 @@
 package dev.switchboard.agent.messaging;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -22,14 +24,24 @@ import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.Outcome;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+/**
+ * The packaged workers on a real broker that enforces ACLs: the agent's consumer and transactional producer run as
+ * {@code agent-concierge}, the catalog and dead letters as {@code agent-service}.
+ */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(TokenTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "agent-service"),
+        @ResourceArg(name = "agents", value = "concierge")})
 public class AgentWorkersIT {
 
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -45,24 +57,37 @@ public class AgentWorkersIT {
                 .setOccurredAt(template.getEnvelope().getOccurredAt()).build();
         template.setEnvelope(envelope);
         template.setTaskId(envelope.getEventId());
+        template.setTicket("ticket-of-" + envelope.getEventId());
         return template;
     }
 
     @Test
     void answersATaskWithOneResultKeyedBySessionInTheAgentsOwnGroup() throws Exception {
         String session = UUID.randomUUID().toString();
-        TopicWriter.send(bootstrap, Topics.agentTasks("concierge"), session, taskFor(session, "hello from " + session));
+        AgentTask task = taskFor(session, "hello from " + session);
+        TopicWriter.send(bootstrap, Topics.agentTasks("concierge"), session, task);
         try (var results = TopicReader.fromBeginning(bootstrap, Topics.AGENT_RESULTS_RAW)) {
             AgentResult result = results.first(session, WAIT).value();
             assertThat(result.getOutcome()).isEqualTo(Outcome.REPLY);
+            assertThat(result.getTaskId()).isEqualTo(task.getTaskId());
+            assertThat(result.getTicket()).as("the task's ticket, copied unchanged").isEqualTo(task.getTicket());
             assertThat(result.getReply()).contains("hello from " + session);
             assertThat(result.getEnvelope().getPrincipal().getUser()).isEqualTo("alice");
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(EmbeddedKafka.shared().clientProperties("admin"))) {
             await().atMost(WAIT).untilAsserted(() -> assertThat(admin
                     .listConsumerGroupOffsets(AgentWorkers.groupOf("concierge")).partitionsToOffsetAndMetadata().get())
                     .as("offsets committed by the agent's own group").isNotEmpty());
         }
+    }
+
+    @Test
+    void theWorkersLivenessIsOnTheManagementInterfaceOnly() {
+        int management = ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class)
+                .orElse(9001);
+        given().port(management).get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'agent workers' }.status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(404);
     }
 
     @Test
@@ -92,10 +117,11 @@ public class AgentWorkersIT {
         }
     }
 
+    /** Agents may write only their results: dead letters go through the host, as agent-service, before the offset. */
     @Test
     void anUndecodableTaskIsDeadLetteredAndTheNextOneStillAnswered() throws Exception {
         String session = UUID.randomUUID().toString();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+        try (var producer = new KafkaProducer<>(EmbeddedKafka.shared().clientProperties("admin"),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.agentTasks("concierge").name(), session,
                     "not avro".getBytes(StandardCharsets.UTF_8))).get();

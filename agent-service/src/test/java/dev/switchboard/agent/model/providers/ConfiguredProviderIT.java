@@ -16,8 +16,10 @@ import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.Outcome;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -29,7 +31,10 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(ConfiguredProviderIT.OpenAiDefaultModel.class)
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(TokenTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "agent-service"),
+        @ResourceArg(name = "agents", value = "concierge")})
 class ConfiguredProviderIT {
 
     static final RecordedProviderServer PROVIDER = new RecordedProviderServer()
@@ -54,8 +59,8 @@ class ConfiguredProviderIT {
     @Test
     void aTaskIsAnsweredByTheConfiguredProviderWithItsReportedUsage() {
         String session = UUID.randomUUID().toString();
-        TopicWriter.send(bootstrap, Topics.agentTasks("concierge"), session,
-                AgentWorkersIT.taskFor(session, "Where is my order A-1042?"));
+        var task = AgentWorkersIT.taskFor(session, "Where is my order A-1042?");
+        TopicWriter.send(bootstrap, Topics.agentTasks("concierge"), session, task);
 
         AgentResult result;
         try (var results = TopicReader.fromBeginning(bootstrap, Topics.AGENT_RESULTS_RAW)) {
@@ -63,6 +68,7 @@ class ConfiguredProviderIT {
         }
         assertThat(result.getOutcome()).isEqualTo(Outcome.REPLY);
         assertThat(result.getModel()).isEqualTo("gpt-4o-mini");
+        assertThat(result.getTicket()).isEqualTo(task.getTicket());
         assertThat(result.getReply()).isEqualTo("Order A-1042 shipped yesterday and should arrive on Thursday.");
         assertThat(result.getUsage().getInputTokens()).isEqualTo(264L);
         assertThat(result.getUsage().getOutputTokens()).isEqualTo(15L);
