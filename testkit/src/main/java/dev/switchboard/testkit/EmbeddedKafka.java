@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -34,6 +33,10 @@ import dev.switchboard.schemas.access.BrokerPrincipal;
  *
  * <p>The broker's own connections (inter-broker and to its controller) use SASL/PLAIN as a user only this
  * class knows, with a password made per JVM run, like the passwords of the SCRAM users.
+ *
+ * <p>Quarkus starts a new class loader for each test profile, which gets a fresh copy of this class. So that every
+ * copy shares the one broker, its address, the passwords and the provisioned agents are kept in the JVM's system
+ * properties (the one table all class loaders see); a later copy attaches to the running broker.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -56,14 +59,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String BROKER_LISTENER = "external";
     private static final String CONTROLLER_LISTENER = "controller";
 
+    /** Where the shared broker's address, passwords and agents are kept for every class loader of the JVM. */
+    private static final String SHARED_KEY = "switchboard.testkit.kafka.";
+
     private static EmbeddedKafka shared;
 
+    /** The broker this instance started, or null when it attached to one another class loader started. */
     private final KafkaClusterTestKit cluster;
-    private final Map<String, String> passwords = new ConcurrentHashMap<>();
-    private final Set<String> agents = new LinkedHashSet<>();
+    private final String attachedTo;
+    private final String keyPrefix;
 
     private EmbeddedKafka(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
+        this.attachedTo = null;
+        this.keyPrefix = SHARED_KEY + "instance." + System.identityHashCode(this) + ".";
+    }
+
+    private EmbeddedKafka(String bootstrapServers, String keyPrefix) {
+        this.cluster = null;
+        this.attachedTo = bootstrapServers;
+        this.keyPrefix = keyPrefix;
     }
 
     /** Starts a new broker with the principals of {@link #DEFAULT_AGENTS}; most tests want {@link #shared()}. */
@@ -148,12 +163,21 @@ public final class EmbeddedKafka implements AutoCloseable {
                 System.err.println("Embedded Kafka asked to exit the JVM (" + status + "): " + message));
     }
 
-    /** The broker shared by every test in this JVM, started on first use. */
+    /** The broker shared by every test in this JVM (whatever its class loader), started on first use. */
     public static synchronized EmbeddedKafka shared() {
         if (shared == null) {
-            EmbeddedKafka kafka = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "embedded-kafka-stop"));
-            shared = kafka;
+            synchronized (System.getProperties()) {
+                String running = System.getProperty(SHARED_KEY + "bootstrap");
+                if (running != null) {
+                    shared = new EmbeddedKafka(running, System.getProperty(SHARED_KEY + "keys"));
+                } else {
+                    EmbeddedKafka kafka = start();
+                    Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "embedded-kafka-stop"));
+                    System.setProperty(SHARED_KEY + "keys", kafka.keyPrefix);
+                    System.setProperty(SHARED_KEY + "bootstrap", kafka.bootstrapServers());
+                    shared = kafka;
+                }
+            }
         }
         return shared;
     }
@@ -163,14 +187,14 @@ public final class EmbeddedKafka implements AutoCloseable {
      * broker, else the address alone (a broker started some other way brings its own credentials).
      */
     static synchronized Map<String, Object> clientPropertiesFor(String bootstrapServers) {
-        if (shared != null && shared.bootstrapServers().equals(bootstrapServers)) {
-            return shared.clientProperties(BrokerAccess.ADMIN);
+        if (bootstrapServers.equals(System.getProperty(SHARED_KEY + "bootstrap"))) {
+            return shared().clientProperties(BrokerAccess.ADMIN);
         }
         return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return cluster != null ? cluster.bootstrapServers() : attachedTo;
     }
 
     /**
@@ -191,35 +215,46 @@ public final class EmbeddedKafka implements AutoCloseable {
                     "no such broker principal: " + principal + " (expected " + BrokerAccess.ADMIN + ", one of "
                             + BrokerAccess.SERVICES + " or " + BrokerAccess.AGENT_PRINCIPAL_PREFIX + "<agent id>)"))));
         }
-        return passwords.computeIfAbsent(principal, name -> BrokerCredentials.randomPassword());
+        return storedPassword(principal);
+    }
+
+    private String storedPassword(String principal) {
+        return (String) System.getProperties().computeIfAbsent(keyPrefix + "password." + principal,
+                name -> BrokerCredentials.randomPassword());
     }
 
     /** The agents whose principals and ACLs the broker has. */
-    public synchronized Set<String> agents() {
-        return Set.copyOf(agents);
+    public Set<String> agents() {
+        String list = System.getProperty(keyPrefix + "agents", "");
+        return list.isEmpty() ? Set.of() : Set.of(list.split(","));
     }
 
     /**
      * Gives the broker the principals of the services and of these agents (SCRAM users and ACLs, from
      * {@link BrokerAccess}), in addition to those it has. Cheap when nothing is new.
      */
-    public synchronized void provisionAgents(Collection<String> agentIds) {
-        if (agents.containsAll(agentIds) && !agents.isEmpty()) {
-            return;
+    public void provisionAgents(Collection<String> agentIds) {
+        synchronized (System.getProperties()) {
+            Set<String> agents = agents();
+            if (agents.containsAll(agentIds) && !agents.isEmpty()) {
+                return;
+            }
+            Set<String> all = new LinkedHashSet<>(agents);
+            all.addAll(agentIds);
+            Map<String, String> users = new HashMap<>();
+            for (BrokerPrincipal principal : BrokerAccess.principals(all)) {
+                users.put(principal.name(), storedPassword(principal.name()));
+            }
+            new AccessProvisioner(clientProperties(BrokerAccess.ADMIN)).ensure(all, users);
+            System.setProperty(keyPrefix + "agents", String.join(",", all));
         }
-        Set<String> all = new LinkedHashSet<>(agents);
-        all.addAll(agentIds);
-        Map<String, String> users = new HashMap<>();
-        for (BrokerPrincipal principal : BrokerAccess.principals(all)) {
-            users.put(principal.name(), passwords.computeIfAbsent(principal.name(), name -> BrokerCredentials.randomPassword()));
-        }
-        new AccessProvisioner(clientProperties(BrokerAccess.ADMIN)).ensure(all, users);
-        agents.clear();
-        agents.addAll(all);
     }
 
     @Override
     public void close() {
+        if (cluster == null) {
+            return; // attached: the class loader that started the broker stops it
+        }
         try {
             cluster.close();
         } catch (Exception e) {
