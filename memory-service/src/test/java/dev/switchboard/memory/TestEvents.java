@@ -23,20 +23,30 @@ public final class TestEvents {
     }
 
     public static Envelope envelope(String sessionId, String turnId, Instant at) {
+        return envelope(TENANT, USER, sessionId, turnId, at);
+    }
+
+    public static Envelope envelope(String tenant, String user, String sessionId, String turnId, Instant at) {
         return Envelope.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
-                .setTenant(TENANT)
+                .setTenant(tenant)
                 .setSessionId(sessionId)
                 .setTurnId(turnId)
-                .setPrincipal(new Principal(TENANT, USER, Map.of()))
+                .setPrincipal(new Principal(tenant, user, Map.of()))
                 .setChannel("webchat")
                 .setOccurredAt(at)
                 .build();
     }
 
     public static TurnReceived turn(String sessionId, String turnId, String text, Instant at) {
+        return turn(TENANT, USER, sessionId, turnId, text, at);
+    }
+
+    /** A user's message in a session of the given tenant. */
+    public static TurnReceived turn(String tenant, String user, String sessionId, String turnId, String text,
+            Instant at) {
         return TurnReceived.newBuilder()
-                .setEnvelope(envelope(sessionId, turnId, at))
+                .setEnvelope(envelope(tenant, user, sessionId, turnId, at))
                 .setText(text)
                 .build();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,15 +31,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,17 +43,19 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.switchboard.schemas.TopicProvisioner;
+import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
-import dev.switchboard.schemas.serde.AvroSerializer;
 import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TestTokens;
 
 /**
  * Two packaged memory-service instances ({@code target/quarkus-app/quarkus-run.jar}, prod profile, each
- * with its own HTTP port, state directory and {@code HOSTNAME}) share one real broker and split the
- * partitions of {@code turns.cleared}, {@code replies.outbound} and the other sources between them. Every
- * session is then asked for from both instances: the owner answers from its store, the other forwards, and
- * both answers are the same.
+ * with its own HTTP and management port, state directory and {@code HOSTNAME}, both connected as the broker
+ * principal {@code memory} and trusting {@link TestTokens}) share one real broker and split the partitions of
+ * {@code turns.cleared}, {@code replies.outbound} and the other sources between them. Every session is then asked
+ * for from both instances with a real token: the owner answers from its store, the other forwards with the
+ * caller's token, and both answers are the same. The owner checks a forwarded request like any other.
  */
 class TwoInstancesIT {
 
@@ -72,29 +71,40 @@ class TwoInstancesIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static String bootstrap;
+    private static final String TENANT = TestEvents.TENANT;
+    private static final String OTHER_TENANT = "globex";
+    private static final String OPERATOR = TestTokens.operator(TENANT);
+    private static final String AUDITOR = TestTokens.auditor(TENANT);
+
     private static final List<Instance> INSTANCES = new ArrayList<>();
+    private static final UpstreamWriter UPSTREAM = new UpstreamWriter();
 
     @BeforeAll
     static void startTwoInstances() throws IOException {
         assertThat(JAR).as("the packaged service (built by the package phase)").exists();
-        bootstrap = EmbeddedKafka.shared().bootstrapServers();
-        new TopicProvisioner(bootstrap, Topics.DEFAULT_PARTITIONS, (short) 1).ensure(Topics.all(List.of()));
+        // the catalog topics, and the settings that connect a service as the broker principal memory
+        KafkaTestResource kafka = new KafkaTestResource();
+        kafka.init(Map.of("principal", "memory"));
+        Map<String, String> kafkaSettings = kafka.start();
 
         Path runDir = Path.of("target", "two-instances", UUID.randomUUID().toString());
         Files.createDirectories(runDir);
-        INSTANCES.add(Instance.start("memory-a", runDir));
-        INSTANCES.add(Instance.start("memory-b", runDir));
+        Path publicKey = runDir.resolve("token-public-key.pem");
+        Files.writeString(publicKey, TestTokens.config().get("mp.jwt.verify.publickey"));
+
+        INSTANCES.add(Instance.start("memory-a", runDir, kafkaSettings, publicKey));
+        INSTANCES.add(Instance.start("memory-b", runDir, kafkaSettings, publicKey));
         for (Instance instance : INSTANCES) {
             await("instance " + instance.name + " ready (log: " + instance.log + ")")
                     .atMost(STARTUP).pollInterval(Duration.ofMillis(500))
-                    .until(() -> instance.status("/q/health/ready") == 200);
+                    .until(() -> instance.managementStatus("/q/health/ready") == 200);
         }
     }
 
     @AfterAll
     static void stopInstances() {
         INSTANCES.forEach(Instance::stop);
+        UPSTREAM.close();
     }
 
     @Test
@@ -104,22 +114,21 @@ class TwoInstancesIT {
                 .containsExactlyInAnyOrder("memory-a", "memory-b");
 
         List<String> sessions = sessionsOnEveryPartition();
-        try (KafkaProducer<String, SpecificRecord> producer = producer()) {
-            for (int i = 0; i < sessions.size(); i++) {
-                String session = sessions.get(i);
-                send(producer, Topics.TURNS_CLEARED.name(), session,
-                        turn(session, "t-1", "My name is " + NAMES.get(i) + ". Where is order " + (10000 + i) + "?", T0));
-                send(producer, Topics.REPLIES_OUTBOUND.name(), session,
-                        reply(session, "t-1", "billing-agent", "It ships on Monday. Sorry for the wait.", T0.plusSeconds(1)));
-                send(producer, Topics.TURNS_CLEARED.name(), session,
-                        turn(session, "t-2", "Thanks! Please answer in German from now on.", T0.plusSeconds(2)));
-            }
+        for (int i = 0; i < sessions.size(); i++) {
+            String session = sessions.get(i);
+            send(Topics.TURNS_CLEARED, session,
+                    turn(session, "t-1", "My name is " + NAMES.get(i) + ". Where is order " + (10000 + i) + "?", T0));
+            send(Topics.REPLIES_OUTBOUND, session,
+                    reply(session, "t-1", "billing-agent", "It ships on Monday. Sorry for the wait.", T0.plusSeconds(1)));
+            send(Topics.TURNS_CLEARED, session,
+                    turn(session, "t-2", "Thanks! Please answer in German from now on.", T0.plusSeconds(2)));
         }
 
         for (int i = 0; i < sessions.size(); i++) {
             String session = sessions.get(i);
-            JsonNode fromA = awaitComplete(INSTANCES.get(0), session);
-            JsonNode fromB = awaitComplete(INSTANCES.get(1), session);
+            // an operator asks one instance and an auditor the other: each token travels with the forwarded request
+            JsonNode fromA = awaitComplete(INSTANCES.get(0), session, OPERATOR);
+            JsonNode fromB = awaitComplete(INSTANCES.get(1), session, AUDITOR);
 
             assertThat(fromA).as("session %s from both instances", session).isEqualTo(fromB);
             assertThat(fromA.path("sessionId").asText()).isEqualTo(session);
@@ -144,7 +153,7 @@ class TwoInstancesIT {
                         String owner = owners.get(partition(session));
                         owning.add(owner);
                         for (Instance instance : INSTANCES) {
-                            int status = instance.status("/v1/sessions/" + session,
+                            int status = instance.status(path(TENANT, session), OPERATOR,
                                     "X-Switchboard-Forwarded-By", "localhost:1");
                             assertThat(status).as("%s asked directly for %s, owned by %s", instance.name, session, owner)
                                     .isEqualTo(instance.name.equals(owner) ? 200 : 503);
@@ -152,6 +161,38 @@ class TwoInstancesIT {
                     }
                     assertThat(owning).containsExactly("memory-a", "memory-b");
                 });
+
+        // Being marked as forwarded earns nothing: the owner still wants a valid token of the session's tenant.
+        for (String session : sessions) {
+            for (Instance instance : INSTANCES) {
+                assertThat(instance.status(path(TENANT, session), null, "X-Switchboard-Forwarded-By", "localhost:1"))
+                        .as("%s asked for %s without a token, marked as forwarded", instance.name, session)
+                        .isEqualTo(401);
+            }
+        }
+    }
+
+    @Test
+    void anotherTenantFindsNothingThroughEitherInstance() {
+        awaitPartitionsSplit();
+        String session = sessionsOnEveryPartition().get(0);
+        send(Topics.TURNS_CLEARED, session, turn(session, "t-1", "My name is Zoe. Order 4242 please.", T0));
+        // readable by its own tenant from both instances, so one of them answers by forwarding
+        for (Instance instance : INSTANCES) {
+            awaitComplete(instance, session, OPERATOR, 1, 0);
+        }
+        for (Instance instance : INSTANCES) {
+            for (String token : List.of(TestTokens.operator(OTHER_TENANT), TestTokens.auditor(OTHER_TENANT))) {
+                for (String tenant : List.of(TENANT, OTHER_TENANT)) {
+                    HttpResponse<String> answer = instance.getQuietly(path(tenant, session), token);
+                    assertThat(answer.statusCode()).as("%s: tenant %s's token on %s's path", instance.name,
+                            OTHER_TENANT, tenant).isEqualTo(404);
+                    assertThat(answer.body()).doesNotContain(session, TENANT, "Zoe", "4242");
+                }
+            }
+            assertThat(instance.status(path(TENANT, session), TestTokens.user(TENANT, TestEvents.USER)))
+                    .as("%s: an end user's token", instance.name).isEqualTo(403);
+        }
     }
 
     @Test
@@ -159,7 +200,7 @@ class TwoInstancesIT {
         String session = "never-seen-" + UUID.randomUUID();
         for (Instance instance : INSTANCES) {
             await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
-                    .until(() -> instance.status("/v1/sessions/" + session) == 404);
+                    .until(() -> instance.status(path(TENANT, session), OPERATOR) == 404);
         }
     }
 
@@ -179,7 +220,7 @@ class TwoInstancesIT {
      * the group's current assignment; empty unless the group is stable with every partition assigned.
      */
     private static Map<Integer, String> currentOwners() throws InterruptedException, ExecutionException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(new HashMap<String, Object>(EmbeddedKafka.shared().clientProperties("admin")))) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(APPLICATION_ID))
                     .describedGroups().get(APPLICATION_ID).get();
             if (group.groupState() != GroupState.STABLE) {
@@ -223,30 +264,32 @@ class TwoInstancesIT {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % Topics.DEFAULT_PARTITIONS;
     }
 
+    private static String path(String tenant, String session) {
+        return "/v1/tenants/" + tenant + "/sessions/" + session;
+    }
+
     /** The session from one instance once all three events are folded in (it may still be rebalancing). */
-    private static JsonNode awaitComplete(Instance instance, String session) {
+    private static JsonNode awaitComplete(Instance instance, String session, String token) {
+        return awaitComplete(instance, session, token, 2, 1);
+    }
+
+    private static JsonNode awaitComplete(Instance instance, String session, String token, long turns, long replies) {
         AtomicReference<JsonNode> body = new AtomicReference<>();
         await("session " + session + " from " + instance.name).atMost(WAIT).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    HttpResponse<String> answer = instance.get("/v1/sessions/" + session);
+                    HttpResponse<String> answer = instance.get(path(TENANT, session), token);
                     if (answer.statusCode() != 200) {
                         return false;
                     }
                     body.set(JSON.readTree(answer.body()));
-                    return body.get().path("turns").asLong() == 2 && body.get().path("replies").asLong() == 1;
+                    return body.get().path("turns").asLong() == turns && body.get().path("replies").asLong() == replies;
                 });
         return body.get();
     }
 
-    private static KafkaProducer<String, SpecificRecord> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new AvroSerializer());
-    }
-
-    private static void send(KafkaProducer<String, SpecificRecord> producer, String topic, String session,
-            SpecificRecord value) throws InterruptedException, ExecutionException {
-        int partition = producer.send(new ProducerRecord<>(topic, session, value)).get().partition();
+    /** Written as the topic's production writer (compliance, or the supervisor for replies). */
+    private static void send(Topic<String, ?> topic, String session, SpecificRecord value) {
+        int partition = UPSTREAM.send(topic, session, value).partition();
         assertThat(partition).as("partition of %s", session).isEqualTo(partition(session));
     }
 
@@ -255,57 +298,106 @@ class TwoInstancesIT {
 
         final String name;
         final int port;
+        final int managementPort;
         final Path log;
         final Process process;
 
-        private Instance(String name, int port, Path log, Process process) {
+        private Instance(String name, int port, int managementPort, Path log, Process process) {
             this.name = name;
             this.port = port;
+            this.managementPort = managementPort;
             this.log = log;
             this.process = process;
         }
 
-        static Instance start(String name, Path runDir) throws IOException {
+        /**
+         * @param kafka     the broker settings of the principal memory, passed in the environment (they hold its
+         *                  password, which a command line would show to every user of the machine)
+         * @param publicKey the PEM file of the key that signs {@link TestTokens}
+         */
+        static Instance start(String name, Path runDir, Map<String, String> kafka, Path publicKey) throws IOException {
             int port = freePort();
+            int managementPort = freePort();
             Path log = runDir.resolve(name + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(java,
                     "-Xmx256m", "-XX:+UseSerialGC",
-                    "-Dkafka.bootstrap.servers=" + bootstrap,
                     "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.management.port=" + managementPort,
+                    "-Dmp.jwt.verify.publickey.location=file:" + publicKey.toAbsolutePath(),
+                    "-Dmp.jwt.verify.issuer=" + TestTokens.ISSUER,
                     "-Dkafka-streams.state.dir=" + runDir.resolve(name + "-state").toAbsolutePath(),
                     "-Dswitchboard.memory.recent-messages=2",
                     "-jar", JAR.toAbsolutePath().toString())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
+            // the production JAAS template of application.properties builds the login from the user name and password
+            for (String key : List.of("kafka.bootstrap.servers", "kafka.security.protocol", "kafka.sasl.mechanism",
+                    "switchboard.kafka.username", "switchboard.kafka.password")) {
+                builder.environment().put(environmentName(key), kafka.get(key));
+            }
             // the stable per-instance name that makes the group instance id (application.properties)
             builder.environment().put("HOSTNAME", name);
             Process process = builder.start();
-            Instance instance = new Instance(name, port, log, process);
+            Instance instance = new Instance(name, port, managementPort, log, process);
             // should the test JVM end without @AfterAll, do not leave the service running
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + name));
             return instance;
         }
 
-        HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .timeout(Duration.ofSeconds(15));
-            if (headers.length > 0) {
-                request.headers(headers);
+        /** The property's name as an environment variable (MicroProfile Config's mapping). */
+        private static String environmentName(String property) {
+            return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+        }
+
+        /** A GET on the application port, with {@code token} as bearer token unless it is null. */
+        HttpResponse<String> get(String path, String token, String... headers) throws IOException, InterruptedException {
+            return send(port, path, token, headers);
+        }
+
+        HttpResponse<String> getQuietly(String path, String token) {
+            try {
+                return get(path, token);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-            return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
         }
 
         /** The HTTP status of a GET, or -1 while the instance does not accept connections. */
-        int status(String path, String... headers) {
+        int status(String path, String token, String... headers) {
+            return statusOf(port, path, token, headers);
+        }
+
+        /** The status of a GET on the management interface (health), or -1 while it is not up. */
+        int managementStatus(String path) {
+            return statusOf(managementPort, path, null);
+        }
+
+        private static int statusOf(int port, String path, String token, String... headers) {
             try {
-                return get(path, headers).statusCode();
+                return send(port, path, token, headers).statusCode();
             } catch (IOException e) {
                 return -1;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return -1;
             }
+        }
+
+        private static HttpResponse<String> send(int port, String path, String token, String... headers)
+                throws IOException, InterruptedException {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .timeout(Duration.ofSeconds(15));
+            if (token != null) {
+                request.header("Authorization", TestTokens.bearer(token));
+            }
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
         }
 
         void stop() {

@@ -14,70 +14,81 @@ import static org.hamcrest.Matchers.nullValue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
-
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.events.SessionState;
+import dev.switchboard.memory.TestEvents;
+import dev.switchboard.memory.UpstreamWriter;
 import dev.switchboard.memory.streams.TopologyProducer;
+import dev.switchboard.runtime.problem.Problem;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
-import dev.switchboard.schemas.serde.AvroSerializer;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TestTokens;
+import dev.switchboard.testkit.TokenTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The running service on a real broker: events in on the three source topics, state out over HTTP. */
+/**
+ * The running service on a real broker, connected as its own principal {@code memory}: events in on the source
+ * topics (written as compliance and the supervisor), state out over HTTP to the tenant's operators and auditors.
+ */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "principal", value = "memory"))
+@WithTestResource(TokenTestResource.class)
 class SessionResourceTest {
 
+    static final String PATH = "/v1/tenants/{tenant}/sessions/{id}";
+
+    private static final String TENANT = TestEvents.TENANT;
     private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
 
     @ConfigProperty(name = "quarkus.kafka-streams.topics")
     List<String> configuredTopics;
 
+    @ConfigProperty(name = "switchboard.kafka.username")
+    String principal;
+
     @Test
     void servesTheStateOfOneExchange() {
         String session = "s-" + UUID.randomUUID();
-        try (KafkaProducer<String, SpecificRecord> producer = producer()) {
-            send(producer, Topics.TURNS_CLEARED, session, turn(session, "t-1", "where is my order?", T0));
-            send(producer, Topics.AGENT_RESULTS_CLEARED, session,
+        try (UpstreamWriter writer = new UpstreamWriter()) {
+            writer.send(Topics.TURNS_CLEARED, session, turn(session, "t-1", "where is my order?", T0));
+            writer.send(Topics.AGENT_RESULTS_CLEARED, session,
                     result(session, "t-1", "concierge", usage(120, 30, 2), T0.plusSeconds(1)));
-            send(producer, Topics.REPLIES_OUTBOUND, session,
+            writer.send(Topics.REPLIES_OUTBOUND, session,
                     reply(session, "t-1", "concierge", "it ships tomorrow", T0.plusSeconds(2)));
         }
 
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> given()
-                .get("/v1/sessions/{id}", session)
+                .header("Authorization", TestTokens.bearer(TestTokens.operator(TENANT)))
+                .get(PATH, TENANT, session)
                 .then()
                 .statusCode(200)
                 .body("replies", is(1))
                 .body("activeAgent", is("concierge")));
 
-        given().get("/v1/sessions/{id}", session)
+        given().header("Authorization", TestTokens.bearer(TestTokens.auditor(TENANT)))
+                .get(PATH, TENANT, session)
                 .then()
                 .statusCode(200)
+                .contentType("application/json")
                 .body("sessionId", is(session))
-                .body("tenant", is("acme"))
+                .body("tenant", is(TENANT))
                 .body("user", is("user-42"))
                 .body("turns", is(1))
                 .body("replies", is(1))
@@ -101,14 +112,15 @@ class SessionResourceTest {
     @Test
     void servesTheFactsOfTheUsersMessages() {
         String session = "s-" + UUID.randomUUID();
-        try (KafkaProducer<String, SpecificRecord> producer = producer()) {
-            send(producer, Topics.TURNS_CLEARED, session,
+        try (UpstreamWriter writer = new UpstreamWriter()) {
+            writer.send(Topics.TURNS_CLEARED, session,
                     turn(session, "t-1", "My name is Anna, invoice INV-778 is wrong. Mail [EMAIL:3f9a0c1d2e4b]", T0));
-            send(producer, Topics.TURNS_CLEARED, session, turn(session, "t-2", "please answer in German", T0.plusSeconds(1)));
+            writer.send(Topics.TURNS_CLEARED, session, turn(session, "t-2", "please answer in German", T0.plusSeconds(1)));
         }
 
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> given()
-                .get("/v1/sessions/{id}", session)
+                .header("Authorization", TestTokens.bearer(TestTokens.operator(TENANT)))
+                .get(PATH, TENANT, session)
                 .then()
                 .statusCode(200)
                 .body("turns", is(2))
@@ -124,10 +136,13 @@ class SessionResourceTest {
     @Test
     void unknownSessionIsNotFound() {
         await().atMost(WAIT).untilAsserted(() -> given()
-                .get("/v1/sessions/{id}", "never-seen-" + UUID.randomUUID())
+                .header("Authorization", TestTokens.bearer(TestTokens.operator(TENANT)))
+                .get(PATH, TENANT, "never-seen-" + UUID.randomUUID())
                 .then()
                 .statusCode(404)
-                .body("error", is("session-not-found")));
+                .contentType(Problem.MEDIA_TYPE)
+                .body("status", is(404))
+                .body("code", is("not-found")));
     }
 
     @Test
@@ -138,13 +153,18 @@ class SessionResourceTest {
                 Topics.AGENT_RESULTS_CLEARED.name(), Topics.REPLIES_OUTBOUND.name(), Topics.ERASURES.name());
     }
 
+    @Test
+    void connectsAsItsOwnPrincipal() {
+        assertThat(principal).isEqualTo("memory");
+    }
+
     /** The session's latest committed state on the compacted sessions.state topic, once it has the reply. */
     private SessionState awaitPublishedState(String session) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // read as the supervisor, the topic's reader in production; assigned partitions, so no group is needed
+        Map<String, Object> config = new HashMap<>(EmbeddedKafka.shared().clientProperties("supervisor"));
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Topic<String, SessionState> topic = Topics.SESSIONS_STATE;
         try (KafkaConsumer<String, SessionState> consumer = new KafkaConsumer<>(config,
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
@@ -164,16 +184,5 @@ class SessionResourceTest {
             });
             return latest.get();
         }
-    }
-
-    private KafkaProducer<String, SpecificRecord> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new AvroSerializer());
-    }
-
-    private static void send(KafkaProducer<String, SpecificRecord> producer, Topic<String, ?> topic, String key,
-            SpecificRecord value) {
-        producer.send(new ProducerRecord<>(topic.name(), key, value));
     }
 }
