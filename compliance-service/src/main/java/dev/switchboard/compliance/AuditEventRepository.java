@@ -64,9 +64,22 @@ public class AuditEventRepository implements PanacheRepository<AuditEventEntity>
         return find("eventId", eventId).firstResultOptional();
     }
 
-    /** A session's rows, oldest first (by event time, then by insertion). */
-    public List<AuditEventEntity> listBySession(String sessionId) {
-        return list("sessionId", Sort.by("occurredAt").and("id"), sessionId);
+    /**
+     * The tenant's rows of a session, oldest first (by event time, then by insertion); never another tenant's,
+     * even for the same session id.
+     */
+    public List<AuditEventEntity> listBySession(String tenant, String sessionId) {
+        return list("tenant = ?1 and sessionId = ?2", Sort.by("occurredAt").and("id"), tenant, sessionId);
+    }
+
+    /** Whether the tenant has audited anything of the session: what makes a session the tenant's to read. */
+    public boolean hasSession(String tenant, String sessionId) {
+        return count("tenant = ?1 and sessionId = ?2", tenant, sessionId) > 0;
+    }
+
+    /** The row at one place of the tenant's chain. */
+    public Optional<AuditEventEntity> chainRow(String tenant, long chainSeq) {
+        return find("tenant = ?1 and chainSeq = ?2", tenant, chainSeq).firstResultOptional();
     }
 
     /** Up to {@code limit} rows of the tenant's chain after {@code afterSeq} and up to {@code upToSeq}, in order. */

@@ -8,8 +8,9 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Runs the service, or, given {@code verify-audit <tenant>}, verifies that tenant's audit chain against the
- * database and exits with 0 (valid) or 1 (broken); 2 for a usage error. The command runs in the
+ * Runs the service, or, given {@code verify-audit <tenant>}, verifies that tenant's audit chain in the database and
+ * against its anchor and exits with 0 (valid), 1 (broken), 2 for a usage error, or 3 when the database chain is
+ * valid but the anchor could not be checked (no Kafka). The command runs in the
  * {@value #COMMAND_PROFILE} configuration profile, which leaves Kafka alone (no consumer may join the
  * service's groups, no producer may fence its transactions), does not migrate the schema, and listens on a
  * random HTTP port, so it can run next to the service.

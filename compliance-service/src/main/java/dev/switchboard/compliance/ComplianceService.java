@@ -1,23 +1,35 @@
 package dev.switchboard.compliance;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.switchboard.compliance.audit.AuditTrail;
+import dev.switchboard.compliance.audit.PlatformChain;
 import dev.switchboard.compliance.policy.CompliancePolicies;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Envelopes;
 
 /**
  * Clears a raw event and records it in the audit trail (appended to its tenant's hash chain, content sealed
  * with its user's key), in one database transaction that has committed when a method returns. Publishing is
  * the caller's job, and must happen only after that commit. Supervisor decisions are only recorded: they
- * have no cleared form.
+ * have no cleared form, and neither have agent results refused for their task ticket.
  */
 @ApplicationScoped
 public class ComplianceService {
@@ -26,6 +38,10 @@ public class ComplianceService {
     public static final String USER_ACTOR = "user";
     /** The actor of a supervisor decision. */
     public static final String SUPERVISOR_ACTOR = "supervisor";
+    /** The decision on the row of an agent result refused for its ticket. */
+    public static final String REFUSED = "REFUSED";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AuditEventRepository audit;
     private final AuditTrail trail;
@@ -72,14 +88,81 @@ public class ComplianceService {
         row.decisionCode = decision.getCode();
         row.agent = decision.getAgent();
         row.taskId = decision.getTaskId();
-        return record(row, content.json(), source);
+        return record(row, content.json(), source, true);
+    }
+
+    /**
+     * Records an agent result whose ticket does not hold ({@link TaskTickets#refusal}); nothing is published for it,
+     * and the row keeps none of what it said. With a valid ticket (a {@code ticket_mismatch}) the row is in the
+     * chain of the tenant the ticket names, on the ticket's session, turn, user, agent and task: the task's real
+     * audience, never the one the result claims; its content names the fields the result got wrong, not their
+     * values, which belong to whomever the result pointed at. Without a valid ticket nothing about the result can
+     * be trusted, and the row goes to the {@link PlatformChain platform chain}. The row's event id is derived from
+     * the record's position, not from the result's own (chosen by its writer): a redelivered record finds its row,
+     * and a forged event id cannot take the place of another event's.
+     *
+     * @param refusal the refusal code
+     * @param ticket  what the valid ticket states, or empty when the ticket is missing or invalid
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public AuditOutcome refuseResult(AgentResult raw, String refusal, Optional<TaskTickets.Claims> ticket,
+            SourcePosition source) {
+        TaskTickets.Claims claimed = TaskTickets.Claims.of(raw);
+        TaskTickets.Claims audience = ticket.orElse(claimed);
+        AuditEventEntity row = new AuditEventEntity();
+        row.eventId = Envelopes.derivedId(source.topic() + "-" + source.partition() + "@" + source.offset(), "refused");
+        row.eventType = EventType.RESULT_REFUSED;
+        row.tenant = ticket.isPresent() ? audience.tenant() : PlatformChain.TENANT;
+        row.sessionId = audience.sessionId();
+        row.turnId = audience.turnId();
+        row.userId = ticket.isPresent() ? audience.user() : null;
+        row.actor = audience.agent();
+        row.agent = audience.agent();
+        row.taskId = audience.taskId();
+        row.decision = REFUSED;
+        row.decisionCode = refusal;
+        row.sourceTopic = source.topic();
+        row.sourcePartition = source.partition();
+        row.sourceOffset = source.offset();
+        row.occurredAt = Instant.now();
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("refusal", refusal);
+        content.put("outcome", raw.getOutcome().name());
+        if (ticket.isPresent()) {
+            content.put("mismatched", mismatched(ticket.get(), claimed));
+        } else {
+            // Platform admins only: what the result claimed, to find where it came from. Ids, no content.
+            content.put("claimedTenant", claimed.tenant());
+            content.put("claimedEventId", raw.getEnvelope().getEventId());
+            content.put("deadLettered", true);
+        }
+        return record(row, toJson(content), source, false);
+    }
+
+    /** The names of the fields in which a result differs from its ticket. */
+    static List<String> mismatched(TaskTickets.Claims ticket, TaskTickets.Claims result) {
+        List<String> fields = new ArrayList<>();
+        addIfDifferent(fields, "tenant", ticket.tenant(), result.tenant());
+        addIfDifferent(fields, "sessionId", ticket.sessionId(), result.sessionId());
+        addIfDifferent(fields, "turnId", ticket.turnId(), result.turnId());
+        addIfDifferent(fields, "user", ticket.user(), result.user());
+        addIfDifferent(fields, "channel", ticket.channel(), result.channel());
+        addIfDifferent(fields, "agent", ticket.agent(), result.agent());
+        addIfDifferent(fields, "taskId", ticket.taskId(), result.taskId());
+        return fields;
+    }
+
+    private static void addIfDifferent(List<String> fields, String name, String ticket, String result) {
+        if (!ticket.equals(result)) {
+            fields.add(name);
+        }
     }
 
     private AuditOutcome record(EventType type, String actor, Envelope raw, Cleared<?> content, SourcePosition source) {
         AuditEventEntity row = row(type, actor, raw, content.redactions(), source);
         row.clearedEventId = Envelopes.derivedId(raw.getEventId(), EventRedactor.STEP);
         row.decision = content.decision();
-        return record(row, content.content(), source);
+        return record(row, content.content(), source, true);
     }
 
     private static AuditEventEntity row(EventType type, String actor, Envelope raw, int redactions,
@@ -100,15 +183,24 @@ public class ComplianceService {
         return row;
     }
 
-    private AuditOutcome record(AuditEventEntity row, String content, SourcePosition source) {
+    /** @param sealed whether the content is the user's (sealed with their key) or nothing personal (kept plain) */
+    private AuditOutcome record(AuditEventEntity row, String content, SourcePosition source, boolean sealed) {
         // A redelivery is recognised before taking the chain's lock; the append still refuses a second row for
         // an event id, should another instance audit the same event at the same moment.
         var existing = audit.findByEventId(row.eventId);
-        if (existing.isEmpty() && trail.appendSealed(row, content)) {
+        if (existing.isEmpty() && (sealed ? trail.appendSealed(row, content) : trail.appendPlain(row, content))) {
             return AuditOutcome.RECORDED;
         }
         AuditEventEntity recorded = existing.or(() -> audit.findByEventId(row.eventId))
                 .orElseThrow(() -> new IllegalStateException("Audit row " + row.eventId + " vanished"));
         return recorded.recordedFrom(source) ? AuditOutcome.REDELIVERED : AuditOutcome.DUPLICATE;
+    }
+
+    private static String toJson(Map<String, Object> content) {
+        try {
+            return JSON.writeValueAsString(content);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot render audit content", e);
+        }
     }
 }

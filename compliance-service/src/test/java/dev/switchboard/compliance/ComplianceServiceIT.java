@@ -2,6 +2,8 @@ package dev.switchboard.compliance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -9,17 +11,28 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.compliance.audit.AuditContents;
+import dev.switchboard.compliance.audit.PlatformChain;
+import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.DecisionKind;
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.Principal;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.PostgresTestResource;
+import dev.switchboard.testkit.TokenTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The audit half of the loop against a real PostgreSQL: what a crash-and-redelivery looks like to it. */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "compliance"),
+        @ResourceArg(name = "agents", value = "concierge,billing-agent") })
 @WithTestResource(PostgresTestResource.class)
+@WithTestResource(TokenTestResource.class)
 class ComplianceServiceIT {
 
     @Inject
@@ -45,7 +58,7 @@ class ComplianceServiceIT {
         assertThat(again.outcome()).isEqualTo(AuditOutcome.REDELIVERED);
         assertThat(again.outcome().publishes()).isTrue();
         assertThat(((TurnReceived) again.event()).getEnvelope().getEventId()).isEqualTo(((TurnReceived) first.event()).getEnvelope().getEventId());
-        assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
+        assertThat(audit.listBySession("acme", session)).singleElement().satisfies(row -> {
             assertThat(row.eventId).isEqualTo(raw.getEnvelope().getEventId());
             assertThat(row.eventType).isEqualTo(EventType.TURN_RECEIVED);
             assertThat(row.clearedEventId).isEqualTo(((TurnReceived) first.event()).getEnvelope().getEventId());
@@ -72,7 +85,7 @@ class ComplianceServiceIT {
 
         assertThat(copy.outcome()).isEqualTo(AuditOutcome.DUPLICATE);
         assertThat(copy.outcome().publishes()).isFalse();
-        assertThat(audit.listBySession(session)).singleElement()
+        assertThat(audit.listBySession("acme", session)).singleElement()
                 .satisfies(row -> assertThat(row.sourceOffset).isEqualTo(7));
     }
 
@@ -84,7 +97,7 @@ class ComplianceServiceIT {
         var clearance = compliance.clearResult(result, new SourcePosition("agent.results.raw", 1, 3));
 
         assertThat(clearance.outcome()).isEqualTo(AuditOutcome.RECORDED);
-        assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
+        assertThat(audit.listBySession("acme", session)).singleElement().satisfies(row -> {
             assertThat(row.eventType).isEqualTo(EventType.AGENT_RESULT);
             assertThat(row.redactions).isEqualTo(6);
             assertThat(content(row)).contains("HANDOFF").doesNotContain("@example.org");
@@ -106,7 +119,7 @@ class ComplianceServiceIT {
         assertThat(compliance.auditDecision(decision, new SourcePosition("supervisor.decisions", 1, 6)))
                 .isEqualTo(AuditOutcome.DUPLICATE);
 
-        assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
+        assertThat(audit.listBySession("acme", session)).singleElement().satisfies(row -> {
             assertThat(row.eventId).isEqualTo(decision.getEnvelope().getEventId());
             assertThat(row.eventType).isEqualTo(EventType.SUPERVISOR_DECISION);
             assertThat(row.decision).isEqualTo("HANDOFF_REFUSED");
@@ -129,7 +142,7 @@ class ComplianceServiceIT {
 
         compliance.auditDecision(decision, new SourcePosition("supervisor.decisions", 0, 0));
 
-        assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
+        assertThat(audit.listBySession("acme", session)).singleElement().satisfies(row -> {
             assertThat(row.decision).isEqualTo("BUDGET_EXHAUSTED");
             assertThat(row.agent).isNull();
             assertThat(row.taskId).isNull();
@@ -143,12 +156,65 @@ class ComplianceServiceIT {
         compliance.clearTurn(TestEvents.turn(UUID.randomUUID().toString(), session, "hi"),
                 new SourcePosition("turns.raw", 0, 1));
 
-        assertThat(audit.listBySession(session)).singleElement().satisfies(row -> {
+        assertThat(audit.listBySession("acme", session)).singleElement().satisfies(row -> {
             assertThat(row.clearedEventId).isNotNull();
             assertThat(row.decision).isEqualTo(Cleared.CLEARED);
             assertThat(row.decisionCode).isNull();
             assertThat(row.agent).isNull();
             assertThat(row.taskId).isNull();
+        });
+    }
+
+    @Test
+    void aResultRefusedForItsTicketIsAuditedWithTheTicketsAudienceAndNoneOfItsContent() {
+        String session = UUID.randomUUID().toString();
+        String victimSession = UUID.randomUUID().toString();
+        AgentTask task = TestTickets.task(TestEvents.envelope(UUID.randomUUID().toString(), session), "concierge");
+        AgentResult forged = TestTickets.reply(task, "the secret of acme is 42");
+        Envelope elsewhere = forged.getEnvelope();
+        elsewhere.setTenant("globex");
+        elsewhere.setSessionId(victimSession);
+        elsewhere.setPrincipal(Principal.newBuilder().setTenant("globex").setUser("gina").build());
+        TaskTickets.Claims ticket = TestTickets.TICKETS.verify(forged.getTicket()).orElseThrow();
+        SourcePosition position = new SourcePosition("agent.results.raw", 4, 12);
+
+        assertThat(compliance.refuseResult(forged, "ticket_mismatch", Optional.of(ticket), position))
+                .isEqualTo(AuditOutcome.RECORDED);
+        assertThat(compliance.refuseResult(forged, "ticket_mismatch", Optional.of(ticket), position))
+                .as("the same record read again").isEqualTo(AuditOutcome.REDELIVERED);
+
+        assertThat(audit.listBySession("globex", victimSession)).isEmpty();
+        assertThat(audit.listBySession("acme", session)).singleElement().satisfies(row -> {
+            assertThat(row.eventType).isEqualTo(EventType.RESULT_REFUSED);
+            assertThat(row.tenant).isEqualTo("acme");
+            assertThat(row.userId).isEqualTo("alice");
+            assertThat(row.actor).isEqualTo("concierge");
+            assertThat(row.taskId).isEqualTo(task.getTaskId());
+            assertThat(row.decision).isEqualTo(ComplianceService.REFUSED);
+            assertThat(row.decisionCode).isEqualTo("ticket_mismatch");
+            assertThat(row.clearedEventId).isNull();
+            assertThat(row.eventId).isNotEqualTo(forged.getEnvelope().getEventId());
+            assertThat(content(row)).contains("\"mismatched\":[\"tenant\",\"sessionId\",\"user\"]")
+                    .doesNotContain("42").doesNotContain("globex").doesNotContain(victimSession);
+        });
+    }
+
+    @Test
+    void aResultWithoutAValidTicketIsAuditedInThePlatformChain() {
+        String session = UUID.randomUUID().toString();
+        AgentTask task = TestTickets.task(TestEvents.envelope(UUID.randomUUID().toString(), session), "concierge");
+        AgentResult unticketed = TestTickets.reply(task, "hello");
+        unticketed.setTicket(null);
+
+        compliance.refuseResult(unticketed, "ticket_missing", Optional.empty(), new SourcePosition("agent.results.raw", 0, 3));
+
+        assertThat(audit.listBySession("acme", session)).isEmpty();
+        List<AuditEventEntity> rows = audit.listBySession(PlatformChain.TENANT, session);
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row.eventType).isEqualTo(EventType.RESULT_REFUSED);
+            assertThat(row.decisionCode).isEqualTo("ticket_missing");
+            assertThat(row.userId).isNull();
+            assertThat(content(row)).contains("\"claimedTenant\":\"acme\"").doesNotContain("hello");
         });
     }
 

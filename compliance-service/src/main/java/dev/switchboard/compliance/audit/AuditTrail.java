@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
@@ -17,7 +18,8 @@ import dev.switchboard.compliance.AuditEventRepository;
  * {@code audit_chain_heads} ({@code SELECT ... FOR UPDATE}) in the caller's transaction, inserts the row as
  * the next link and moves the head, so appends of one tenant are serialized across consumer threads and
  * service instances, and a transaction that rolls back leaves neither the row nor the moved head. Tenants
- * never wait for each other.
+ * never wait for each other. Each append announces the new head ({@link ChainAppended}); once the transaction has
+ * committed, {@link AnchorPublisher} anchors it outside the database.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -25,11 +27,13 @@ public class AuditTrail {
     private final AuditEventRepository audit;
     private final UserKeys keys;
     private final EntityManager entityManager;
+    private final Event<ChainAppended> appended;
 
-    AuditTrail(AuditEventRepository audit, UserKeys keys, EntityManager entityManager) {
+    AuditTrail(AuditEventRepository audit, UserKeys keys, EntityManager entityManager, Event<ChainAppended> appended) {
         this.audit = audit;
         this.keys = keys;
         this.entityManager = entityManager;
+        this.appended = appended;
     }
 
     /**
@@ -45,7 +49,7 @@ public class AuditTrail {
         return append(row, content, ContentCipher.seal(key, content, row.tenant, row.eventId));
     }
 
-    /** Appends a row whose content is nothing personal (an erasure), stored as it is. */
+    /** Appends a row whose content is nothing personal (an erasure, a refusal, a policy change), stored as it is. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean appendPlain(AuditEventEntity row, String content) {
         return append(row, content, content);
@@ -75,6 +79,7 @@ public class AuditTrail {
                 .setParameter("hash", row.rowHash)
                 .setParameter("tenant", row.tenant)
                 .executeUpdate();
+        appended.fire(new ChainAppended(row.tenant, new ChainHead(row.chainSeq, row.rowHash)));
         return true;
     }
 

@@ -64,7 +64,8 @@ public final class ChainVerifier {
                         + expected.seq() + ", the last row found is " + lastSeq);
             }
         }
-        return new VerificationReport(tenant, broken == null, rowsChecked, broken);
+        return new VerificationReport(tenant, broken == null, rowsChecked, broken == null ? null : VerificationReport.CHAIN,
+                broken, null);
     }
 
     private String check(AuditEventEntity row, StoredContent content) {

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,25 +18,26 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 import dev.switchboard.events.ErasureRequested;
+import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import dev.switchboard.schemas.Topics;
-import io.smallrye.common.annotation.Identifier;
 
 /**
  * Writes {@code ErasureRequested} records to {@code erasures} (key = session id) and waits for the broker's
  * acknowledgement of each; reads no topic. A plain producer, created on the first erasure, rather than a
  * messaging channel: erasures are rare, and the command-line mode of this service must not connect to Kafka.
- * It takes the service's Kafka client settings ({@code kafka.*}).
+ * It connects as the service's principal ({@link KafkaClientConfig}).
  */
 @ApplicationScoped
 public class ErasurePublisher {
 
     private static final long ACK_TIMEOUT_SECONDS = 30;
 
-    @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
-
+    private final KafkaClientConfig kafka;
     private KafkaProducer<String, ErasureRequested> producer;
+
+    ErasurePublisher(KafkaClientConfig kafka) {
+        this.kafka = kafka;
+    }
 
     /** Sends every request and returns once the broker has acknowledged them all. */
     public void publish(List<ErasureRequested> requests) {
@@ -60,7 +60,7 @@ public class ErasurePublisher {
 
     private synchronized KafkaProducer<String, ErasureRequested> producer() {
         if (producer == null) {
-            Map<String, Object> config = new HashMap<>(kafkaConfig);
+            Map<String, Object> config = new HashMap<>(kafka.connection());
             config.put(ProducerConfig.ACKS_CONFIG, "all");
             config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             config.put(ProducerConfig.CLIENT_ID_CONFIG, "switchboard-compliance-erasures");

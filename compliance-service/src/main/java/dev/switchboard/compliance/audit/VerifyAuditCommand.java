@@ -8,8 +8,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * {@code verify-audit <tenant>} on the command line: verifies the tenant's chain, prints the report as JSON,
- * and gives the exit code: 0 when the chain is valid, 1 when it is broken.
+ * {@code verify-audit <tenant>} on the command line: verifies the tenant's chain in the database and against its
+ * anchor, prints the report as JSON, and gives the exit code: {@value #VALID} when the chain is valid and its anchor
+ * was checked, {@value #BROKEN} when it is broken, {@value #ANCHOR_NOT_CHECKED} when the database chain is valid but
+ * the anchor could not be checked (no Kafka configured or reachable), which the output says too.
  */
 @ApplicationScoped
 public class VerifyAuditCommand {
@@ -17,6 +19,8 @@ public class VerifyAuditCommand {
     public static final String NAME = "verify-audit";
     public static final int VALID = 0;
     public static final int BROKEN = 1;
+    /** 2 is the usage error of {@code ComplianceMain}. */
+    public static final int ANCHOR_NOT_CHECKED = 3;
 
     private final AuditVerificationService verification;
     private final ObjectMapper json;
@@ -33,6 +37,14 @@ public class VerifyAuditCommand {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot print the report", e);
         }
-        return report.valid() ? VALID : BROKEN;
+        if (!report.valid()) {
+            return BROKEN;
+        }
+        if (report.anchor().status() == AnchorCheck.Status.NOT_CHECKED) {
+            out.println("The anchor was NOT checked (" + report.anchor().detail() + "): only the database chain was "
+                    + "verified, which does not detect a tail rewritten together with its head.");
+            return ANCHOR_NOT_CHECKED;
+        }
+        return VALID;
     }
 }

@@ -5,10 +5,15 @@ import static dev.switchboard.compliance.messaging.IncomingRecords.offsetOf;
 import static dev.switchboard.compliance.messaging.IncomingRecords.positionOf;
 import static dev.switchboard.compliance.messaging.IncomingRecords.withRetries;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -16,14 +21,17 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.compliance.ComplianceService;
 import dev.switchboard.compliance.ComplianceService.Clearance;
+import dev.switchboard.compliance.audit.PlatformChain;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.TurnRejected;
+import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Topics;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 
 /**
@@ -45,10 +53,16 @@ public class ComplianceConsumer {
     public static final String TURNS_CLEARED = "turns-cleared";
     public static final String AGENT_RESULTS_CLEARED = "agent-results-cleared";
 
+    /** Why an event naming the platform chain as its tenant is dead-lettered. */
+    static final String RESERVED_TENANT = "the tenant " + PlatformChain.TENANT + " is reserved for the platform chain";
+
     private static final Logger LOG = Logger.getLogger(ComplianceConsumer.class);
 
     @Inject
     ComplianceService compliance;
+
+    @Inject
+    TaskTickets tickets;
 
     /** Cleared turns, and the rejections of blocked ones (sent to {@code turns.rejected} by record metadata). */
     @Inject
@@ -67,6 +81,9 @@ public class ComplianceConsumer {
         if (record.getPayload() == null) {
             return deadLetter(record);
         }
+        if (PlatformChain.isReserved(record.getPayload().getEnvelope().getTenant())) {
+            return deadLetter(record, RESERVED_TENANT);
+        }
         Clearance<SpecificRecord> clearance = withRetries(() -> compliance.clearTurn(record.getPayload(), positionOf(record)));
         String topic = clearance.event() instanceof TurnRejected ? Topics.TURNS_REJECTED.name() : Topics.TURNS_CLEARED.name();
         return publish(turnsCleared, record, clearance, record.getPayload().getEnvelope().getSessionId(), topic);
@@ -75,12 +92,49 @@ public class ComplianceConsumer {
     @Incoming(AGENT_RESULTS_RAW)
     @Blocking
     public Uni<Void> clearResult(KafkaRecord<String, AgentResult> record) {
-        if (record.getPayload() == null) {
+        AgentResult raw = record.getPayload();
+        if (raw == null) {
             return deadLetter(record);
+        }
+        Optional<String> refusal = tickets.refusal(raw);
+        if (refusal.isPresent()) {
+            return refuse(record, raw, refusal.get());
+        }
+        if (PlatformChain.isReserved(raw.getEnvelope().getTenant())) {
+            return deadLetter(record, RESERVED_TENANT);
         }
         Clearance<AgentResult> clearance = withRetries(() -> compliance.clearResult(record.getPayload(), positionOf(record)));
         return publish(resultsCleared, record, clearance, clearance.event().getEnvelope().getSessionId(),
                 Topics.AGENT_RESULTS_CLEARED.name());
+    }
+
+    /**
+     * Audits a refused result, then commits its offset in a Kafka transaction that publishes nothing to a cleared
+     * topic; without a valid ticket the same transaction writes the record to {@code deadletters}, as it was read,
+     * with the reason in the headers the dead-letter queue of the other records uses.
+     */
+    private Uni<Void> refuse(KafkaRecord<String, AgentResult> record, AgentResult raw, String refusal) {
+        Optional<TaskTickets.Claims> ticket = tickets.verify(raw.getTicket());
+        withRetries(() -> compliance.refuseResult(raw, refusal, ticket, positionOf(record)));
+        LOG.warnf("Refused agent result %s-%d@%d: %s", record.getTopic(), record.getPartition(), offsetOf(record), refusal);
+        if (ticket.isPresent()) {
+            return inTransaction(resultsCleared, record, null, null, null, null);
+        }
+        return inTransaction(resultsCleared, record, raw, record.getKey(), Topics.DEAD_LETTERS.name(),
+                deadLetterHeaders(record, "agent result refused: " + refusal));
+    }
+
+    private static Headers deadLetterHeaders(KafkaRecord<String, ?> record, String reason) {
+        Headers headers = new RecordHeaders(record.getHeaders().toArray());
+        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_EXCEPTION_CLASS_NAME,
+                IllegalArgumentException.class.getName().getBytes(StandardCharsets.UTF_8));
+        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_TOPIC, record.getTopic().getBytes(StandardCharsets.UTF_8));
+        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_PARTITION,
+                Integer.toString(record.getPartition()).getBytes(StandardCharsets.UTF_8));
+        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_OFFSET,
+                Long.toString(offsetOf(record)).getBytes(StandardCharsets.UTF_8));
+        return headers;
     }
 
     /**
@@ -91,10 +145,17 @@ public class ComplianceConsumer {
      */
     private static <T> Uni<Void> publish(KafkaTransactions<T> transactions, KafkaRecord<String, ?> record,
             Clearance<? extends T> clearance, String key, String topic) {
+        return inTransaction(transactions, record, clearance.outcome().publishes() ? clearance.event() : null, key,
+                topic, new RecordHeaders());
+    }
+
+    /** Commits the record's offset in one Kafka transaction, with {@code event} written to {@code topic} unless null. */
+    private static <T> Uni<Void> inTransaction(KafkaTransactions<T> transactions, KafkaRecord<String, ?> record,
+            T event, String key, String topic, Headers headers) {
         return transactions.withTransaction(record, emitter -> {
-            if (clearance.outcome().publishes()) {
-                emitter.send(Message.<T>of(clearance.event()).addMetadata(
-                        OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withTopic(topic).build()));
+            if (event != null) {
+                emitter.send(Message.<T>of(event).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(key).withTopic(topic).withHeaders(headers).build()));
             }
             return Uni.createFrom().voidItem();
         })

@@ -31,9 +31,13 @@ final class IncomingRecords {
 
     /** A record whose value did not decode reaches here with no payload, if at all: dead-letter it. */
     static Uni<Void> deadLetter(KafkaRecord<String, ?> record) {
+        return deadLetter(record, "has no decodable value");
+    }
+
+    /** Sends the record to the channel's dead-letter topic, with the reason in its headers. */
+    static Uni<Void> deadLetter(KafkaRecord<String, ?> record, String why) {
         return Uni.createFrom().completionStage(record.nack(new IllegalArgumentException(
-                "Record " + record.getTopic() + "-" + record.getPartition() + "@" + offsetOf(record)
-                        + " has no decodable value")));
+                "Record " + record.getTopic() + "-" + record.getPartition() + "@" + offsetOf(record) + " " + why)));
     }
 
     static SourcePosition positionOf(KafkaRecord<String, ?> record) {

@@ -12,14 +12,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.switchboard.events.CompliancePolicy;
+import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import dev.switchboard.schemas.Topics;
 
 /**
  * Writes tenants' policies to {@code compliance.policies} (a tombstone removes one) and returns once the broker
- * has the record. Created on first use.
+ * has the record. Created on first use; connects as the service's principal ({@link KafkaClientConfig}).
  */
 @ApplicationScoped
 public class PolicyPublisher {
@@ -28,9 +28,8 @@ public class PolicyPublisher {
 
     private final KafkaProducer<String, CompliancePolicy> producer;
 
-    PolicyPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    PolicyPublisher(KafkaClientConfig kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.connection());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "switchboard-compliance-policies-writer");

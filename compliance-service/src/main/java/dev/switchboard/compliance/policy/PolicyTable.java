@@ -16,10 +16,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.events.CompliancePolicy;
+import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import dev.switchboard.schemas.Topics;
 
 /**
@@ -27,7 +27,8 @@ import dev.switchboard.schemas.Topics;
  * (all partitions, from the beginning, no consumer group). Created on first use (the first event cleared; the
  * command-line mode never uses it, so it never connects), construction blocks until the topic has been read
  * to its end, so no event is cleared under a policy older than the one on the topic at that moment; later
- * changes apply as they arrive. A tombstone removes a tenant's policy.
+ * changes apply as they arrive. A tombstone removes a tenant's policy. Connects as the service's principal
+ * ({@link KafkaClientConfig}).
  */
 @ApplicationScoped
 public class PolicyTable {
@@ -40,12 +41,11 @@ public class PolicyTable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread reader;
 
-    PolicyTable(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    PolicyTable(KafkaClientConfig kafka) {
+        consumer = new KafkaConsumer<>(kafka.with(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-compliance-policies"),
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-compliance-policies")),
                 Topics.COMPLIANCE_POLICIES.keySerde().deserializer(),
                 Topics.COMPLIANCE_POLICIES.valueSerde().deserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(Topics.COMPLIANCE_POLICIES.name(), LOAD_TIMEOUT)

@@ -24,7 +24,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +31,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.switchboard.compliance.AuditEventEntity;
+import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.Envelope;
+import dev.switchboard.runtime.kafka.KafkaClientConfig;
+import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.schemas.serde.AvroDeserializer;
@@ -43,7 +45,13 @@ import dev.switchboard.schemas.serde.AvroDeserializer;
  * replies, deliveries, controls and erasures), in time order. Every one of those topics is keyed by session
  * id, so the session lives in one partition of each: only that partition is read, from the first offset at
  * or after {@code from} to the end (or {@code to}). Reads with {@code read_committed}, joins no consumer
- * group, writes nothing.
+ * group, writes nothing; connects as the service's principal ({@link KafkaClientConfig}).
+ *
+ * <p>A session id is only a key: what makes an event part of a tenant's session is the tenant it names (its
+ * envelope's, or its own {@code tenant} field). Events of another tenant on the same key, and records that name
+ * no tenant (tombstones, records that do not decode), are left out. So is an agent result on
+ * {@code agent.results.raw} whose task ticket does not hold ({@link TaskTickets#refusal}): it was refused, and
+ * whatever session it names is not the session it answered.
  */
 @ApplicationScoped
 public class SessionTimeline {
@@ -61,37 +69,38 @@ public class SessionTimeline {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String bootstrapServers;
+    private final KafkaClientConfig kafka;
+    private final TaskTickets tickets;
 
-    SessionTimeline(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    SessionTimeline(KafkaClientConfig kafka, TaskTickets tickets) {
+        this.kafka = kafka;
+        this.tickets = tickets;
     }
 
-    /** One recorded event of a session: where it is, and the event (null for a tombstone or when undecodable). */
-    public record Recorded(String topic, int partition, long offset, Instant at, SpecificRecord event, String error) {
+    /** One recorded event of a session: where it is, and the event. */
+    public record Recorded(String topic, int partition, long offset, Instant at, SpecificRecord event) {
     }
 
     /**
      * @param from first instant included, or null for the beginning
      * @param to   last instant included, or null for now
      */
-    public List<TimelineEntry> of(String sessionId, Instant from, Instant to) {
-        return read(sessionId, from, to, null).stream().map(SessionTimeline::entry).toList();
+    public List<TimelineEntry> of(String tenant, String sessionId, Instant from, Instant to) {
+        return read(tenant, sessionId, from, to, null).stream().map(SessionTimeline::entry).toList();
     }
 
     /**
-     * The session's recorded events in time order.
+     * The tenant's recorded events of the session in time order.
      *
      * @param topics only these topics, or null for every topic of the timeline
      */
-    public List<Recorded> read(String sessionId, Instant from, Instant to, Set<String> topics) {
+    public List<Recorded> read(String tenant, String sessionId, Instant from, Instant to, Set<String> topics) {
         List<Recorded> recorded = new ArrayList<>();
         AvroDeserializer values = new AvroDeserializer();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.with(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-compliance-timeline"),
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-compliance-timeline")),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = partitionsOf(consumer, sessionId).stream()
                     .filter(partition -> topics == null || topics.contains(partition.topic())).toList();
@@ -108,7 +117,10 @@ public class SessionTimeline {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     boolean inRange = to == null || record.timestamp() <= to.toEpochMilli();
                     if (sessionId.equals(record.key()) && inRange) {
-                        recorded.add(decode(record, values));
+                        Recorded event = decode(record, values);
+                        if (event != null && belongsTo(event, tenant)) {
+                            recorded.add(event);
+                        }
                     }
                 }
                 open.removeIf(partition -> consumer.position(partition) >= end.get(partition));
@@ -166,26 +178,38 @@ public class SessionTimeline {
         }
     }
 
+    /** The record's event, or null for a tombstone or a value that does not decode. */
     private static Recorded decode(ConsumerRecord<String, byte[]> record, AvroDeserializer values) {
-        Instant at = Instant.ofEpochMilli(record.timestamp());
         try {
-            return new Recorded(record.topic(), record.partition(), record.offset(), at,
-                    values.deserialize(record.topic(), record.value()), null);
+            SpecificRecord event = values.deserialize(record.topic(), record.value());
+            return event == null ? null : new Recorded(record.topic(), record.partition(), record.offset(),
+                    Instant.ofEpochMilli(record.timestamp()), event);
         } catch (RuntimeException e) {
-            return new Recorded(record.topic(), record.partition(), record.offset(), at, null, e.getMessage());
+            return null;
         }
     }
 
+    /** Whether an event of the session's key is the tenant's: see the class comment. */
+    private boolean belongsTo(Recorded recorded, String tenant) {
+        if (!tenant.equals(tenantOf(recorded.event()))) {
+            return false;
+        }
+        return !(recorded.event() instanceof AgentResult result && Topics.AGENT_RESULTS_RAW.name().equals(recorded.topic())
+                && tickets.refusal(result).isPresent());
+    }
+
+    private static String tenantOf(SpecificRecord event) {
+        Envelope envelope = envelopeOf(event);
+        if (envelope != null) {
+            return envelope.getTenant();
+        }
+        org.apache.avro.Schema.Field field = event.getSchema().getField("tenant");
+        Object tenant = field == null ? null : event.get(field.pos());
+        return tenant == null ? null : tenant.toString();
+    }
+
     private static TimelineEntry entry(Recorded recorded) {
-        if (recorded.error() != null) {
-            return new TimelineEntry(recorded.at(), recorded.topic(), recorded.partition(), recorded.offset(),
-                    "undecodable", null, null, TextNode.valueOf(recorded.error()), null);
-        }
         SpecificRecord event = recorded.event();
-        if (event == null) {
-            return new TimelineEntry(recorded.at(), recorded.topic(), recorded.partition(), recorded.offset(),
-                    "tombstone", null, null, null, null);
-        }
         Envelope envelope = envelopeOf(event);
         Object shown = RAW.contains(recorded.topic()) && envelope != null ? envelope : event;
         return new TimelineEntry(recorded.at(), recorded.topic(), recorded.partition(), recorded.offset(),

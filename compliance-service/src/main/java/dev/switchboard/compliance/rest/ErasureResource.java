@@ -3,49 +3,51 @@ package dev.switchboard.compliance.rest;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.switchboard.compliance.audit.ErasureService;
 import dev.switchboard.compliance.audit.ErasureService.Erasure;
+import dev.switchboard.runtime.problem.ProblemException;
+import dev.switchboard.runtime.security.Caller;
+import dev.switchboard.runtime.security.Roles;
 
 /**
- * Erasure of a user's data on request, for operators holding the operator key. Answers 202 once the user's
- * audited content is shredded, the erasure audited, and one {@code ErasureRequested} per session of the user
- * acknowledged by the broker on {@code erasures}; the services holding session state erase it from there.
+ * Erasure of a user of the path's tenant, by the tenant's operator. Answers 202 once the user's audited content is
+ * shredded, the erasure audited (actor: the verified caller), and one {@code ErasureRequested} per session of the
+ * user acknowledged by the broker on {@code erasures}; the services holding session state erase it from there.
  */
-@Path("/v1/erasures")
+@Path("/v1/tenants/{tenant}/erasures")
 @Produces(MediaType.APPLICATION_JSON)
 public class ErasureResource {
 
-    private final OperatorKey operatorKey;
     private final ErasureService erasures;
+    private final Caller caller;
 
-    ErasureResource(OperatorKey operatorKey, ErasureService erasures) {
-        this.operatorKey = operatorKey;
+    ErasureResource(ErasureService erasures, Caller caller) {
         this.erasures = erasures;
+        this.caller = caller;
     }
 
     /**
      * An erasure request.
      *
-     * @param tenant      the user's tenant
-     * @param user        the tenant's user id (the principal's {@code user})
-     * @param requestedBy who asks, recorded as the actor of the erasure's audit row
+     * @param user the tenant's user id (the principal's {@code user})
      */
-    public record ErasureRequest(String tenant, String user, String requestedBy) {
+    public record ErasureRequest(String user) {
     }
 
     /**
      * What was erased.
      *
      * @param erasureEventId the event id of the erasure's audit row
+     * @param requestedBy    the operator who asked, as the audit row records it
      * @param sessions       the user's sessions announced on {@code erasures}
      * @param keyDestroyed   false when there was no key (erased before, or no audited events)
      */
@@ -60,25 +62,18 @@ public class ErasureResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response erase(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, ErasureRequest request) {
-        Response refusal = operatorKey.refusal(authorization);
-        if (refusal != null) {
-            return refusal;
-        }
-        if (request == null || blank(request.tenant()) || blank(request.user()) || blank(request.requestedBy())) {
-            return OperatorKey.error(Response.Status.BAD_REQUEST, "invalid-request",
-                    "tenant, user and requestedBy are required");
+    @RolesAllowed(Roles.OPERATOR)
+    public Response erase(@PathParam("tenant") String tenant, ErasureRequest request) {
+        Tenants.requireServed(tenant, caller);
+        if (request == null || request.user() == null || request.user().isBlank()) {
+            throw ProblemException.badRequest("invalid-request", "user is required");
         }
         try {
-            Erasure erasure = erasures.erase(request.tenant(), request.user(), request.requestedBy());
+            Erasure erasure = erasures.erase(tenant, request.user(), caller.actor());
             return Response.accepted(ErasureView.of(erasure)).build();
         } catch (ErasureService.PublishFailedException e) {
-            return OperatorKey.error(Response.Status.SERVICE_UNAVAILABLE, "erasures-not-published",
+            throw new ProblemException(Response.Status.SERVICE_UNAVAILABLE, "erasures-not-published",
                     e.getMessage() + ": send the same request again");
         }
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 }

@@ -26,14 +26,19 @@ import dev.switchboard.compliance.SourcePosition;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.PostgresTestResource;
+import dev.switchboard.testkit.TokenTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Appending to the per-tenant chains against a real PostgreSQL. */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "compliance"),
+        @ResourceArg(name = "agents", value = "concierge,billing-agent") })
 @WithTestResource(PostgresTestResource.class)
+@WithTestResource(TokenTestResource.class)
 class AuditChainIT {
 
     @Inject

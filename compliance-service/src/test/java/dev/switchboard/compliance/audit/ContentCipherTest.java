@@ -28,8 +28,9 @@ class ContentCipherTest {
     @Test
     void anotherKeyOrAnotherRowOrAnAlteredValueDoesNotOpen() {
         String sealed = ContentCipher.seal(key, "{\"text\":\"hello\"}", "acme", "e1");
-        char last = sealed.charAt(sealed.length() - 2);
-        String altered = sealed.substring(0, sealed.length() - 2) + (last == 'A' ? 'B' : 'A') + sealed.charAt(sealed.length() - 1);
+        // A character well inside the base64 text: the last ones may carry only padding bits, which decode alike.
+        int at = sealed.length() / 2;
+        String altered = sealed.substring(0, at) + (sealed.charAt(at) == 'A' ? 'B' : 'A') + sealed.substring(at + 1);
 
         assertThatThrownBy(() -> ContentCipher.open(ContentCipher.newKey(), sealed, "acme", "e1"))
                 .isInstanceOf(GeneralSecurityException.class);

@@ -3,6 +3,10 @@ package dev.switchboard.compliance.audit;
 import static dev.switchboard.compliance.audit.AuditFixtures.queryString;
 import static dev.switchboard.compliance.audit.AuditFixtures.turn;
 import static dev.switchboard.compliance.audit.AuditFixtures.uniqueTenant;
+import static dev.switchboard.compliance.TestHttp.as;
+import static dev.switchboard.compliance.TestHttp.auditorOf;
+import static dev.switchboard.compliance.TestHttp.operatorActor;
+import static dev.switchboard.compliance.TestHttp.operatorOf;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -17,7 +21,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.compliance.AuditEventEntity;
@@ -29,24 +32,25 @@ import dev.switchboard.events.ErasureRequested;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.PostgresTestResource;
+import dev.switchboard.testkit.TokenTestResource;
+import dev.switchboard.testkit.TestTokens;
 import dev.switchboard.testkit.TopicReader;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /** Erasing a user shreds their audited content, keeps everyone else's, and keeps the chain valid. */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "compliance"),
+        @ResourceArg(name = "agents", value = "concierge,billing-agent") })
 @WithTestResource(PostgresTestResource.class)
+@WithTestResource(TokenTestResource.class)
 class ErasureIT {
 
-    /** Its SHA-256 is the configured {@code %test.switchboard.operator.key-sha256}. */
-    private static final String OPERATOR_KEY = "test-operator-key";
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
 
     @Inject
     ComplianceService compliance;
@@ -68,22 +72,23 @@ class ErasureIT {
         audit(tenant, "bob", bobs, "bob says hello", 3);
         audit(tenant, "alice", aliceFirst, "alice once more", 4);
 
-        given().get("/v1/audit/sessions/" + aliceFirst).then().statusCode(200)
+        auditorOf(tenant).get(session(tenant, aliceFirst)).then().statusCode(200)
                 .body("[0].content.text", is("alice says: reach me at [EMAIL]"))
                 .body("[0].erased", is(false));
 
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer " + OPERATOR_KEY)
-                .body(Map.of("tenant", tenant, "user", "alice", "requestedBy", "dpo@acme"))
-                .post("/v1/erasures")
+        // A requestedBy in the body is not an actor: the verified caller is.
+        operatorOf(tenant).contentType(ContentType.JSON)
+                .body(Map.of("user", "alice", "requestedBy", "someone-else"))
+                .post(erasures(tenant))
                 .then().statusCode(202).contentType(ContentType.JSON)
                 .body("tenant", is(tenant))
                 .body("user", is("alice"))
+                .body("requestedBy", is(operatorActor(tenant)))
                 .body("sessions", contains(aliceFirst, aliceSecond))
                 .body("keyDestroyed", is(true));
 
         // Alice's content is gone from the API...
-        given().get("/v1/audit/sessions/" + aliceFirst).then().statusCode(200)
+        auditorOf(tenant).get(session(tenant, aliceFirst)).then().statusCode(200)
                 .body("size()", is(2))
                 .body("[0].content", nullValue())
                 .body("[0].erased", is(true))
@@ -91,7 +96,7 @@ class ErasureIT {
                 .body("[1].erased", is(true))
                 .body("[0].userId", is("alice"))
                 .body("[0].decision", is("REDACTED"));
-        given().get("/v1/audit/sessions/" + aliceSecond).then().statusCode(200)
+        auditorOf(tenant).get(session(tenant, aliceSecond)).then().statusCode(200)
                 .body("[0].content", nullValue())
                 .body("[0].erased", is(true));
         // ...and from the table: ciphertext whose key no longer exists.
@@ -103,12 +108,12 @@ class ErasureIT {
                 tenant, "bob")).isEqualTo("1");
 
         // Bob's content is intact.
-        given().get("/v1/audit/sessions/" + bobs).then().statusCode(200)
+        auditorOf(tenant).get(session(tenant, bobs)).then().statusCode(200)
                 .body("[0].content.text", is("bob says hello"))
                 .body("[0].erased", is(false));
 
         // The chain still verifies, and the erasure is its last link, with nothing of what was erased.
-        given().get("/v1/audit/tenants/" + tenant + "/verify").then().statusCode(200)
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify").then().statusCode(200)
                 .body("valid", is(true))
                 .body("rowsChecked", is(5))
                 .body("firstBroken", nullValue());
@@ -118,7 +123,7 @@ class ErasureIT {
         assertThat(erasure.eventType).isEqualTo(EventType.ERASURE);
         assertThat(erasure.chainSeq).isEqualTo(5);
         assertThat(erasure.userId).isEqualTo("alice");
-        assertThat(erasure.actor).isEqualTo("dpo@acme");
+        assertThat(erasure.actor).isEqualTo(operatorActor(tenant));
         assertThat(erasure.decision).isEqualTo(ErasureService.ERASED);
         assertThat(erasure.sessionId).isNull();
         assertThat(erasure.content).doesNotContain("reach me").doesNotContain("order")
@@ -127,12 +132,12 @@ class ErasureIT {
         // One ErasureRequested per session of Alice's, keyed by the session, for the services holding state.
         // A reader per session: a reader skips the records of other keys it polls on the way.
         for (String session : List.of(aliceFirst, aliceSecond)) {
-            try (TopicReader<ErasureRequested> erasures = TopicReader.fromBeginning(bootstrap, Topics.ERASURES)) {
+            try (TopicReader<ErasureRequested> erasures = TopicReader.fromBeginningAs("memory", Topics.ERASURES)) {
                 ErasureRequested request = erasures.first(session, WAIT).value();
                 assertThat(request.getTenant()).isEqualTo(tenant);
                 assertThat(request.getUser()).isEqualTo("alice");
                 assertThat(request.getSessionId()).isEqualTo(session);
-                assertThat(request.getRequestedBy()).isEqualTo("dpo@acme");
+                assertThat(request.getRequestedBy()).isEqualTo(operatorActor(tenant));
                 assertThat(request.getRequestedAt()).isNotNull();
             }
         }
@@ -145,32 +150,34 @@ class ErasureIT {
         audit(tenant, "carol", session, "carol's message", 1);
 
         for (boolean keyDestroyed : List.of(true, false)) {
-            given().contentType(ContentType.JSON)
-                    .header("Authorization", "Bearer " + OPERATOR_KEY)
-                    .body(Map.of("tenant", tenant, "user", "carol", "requestedBy", "dpo@acme"))
-                    .post("/v1/erasures")
+            operatorOf(tenant).contentType(ContentType.JSON)
+                    .body(Map.of("user", "carol"))
+                    .post(erasures(tenant))
                     .then().statusCode(202)
                     .body("sessions", contains(session))
                     .body("keyDestroyed", is(keyDestroyed));
         }
 
-        given().get("/v1/audit/tenants/" + tenant + "/verify").then().statusCode(200)
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify").then().statusCode(200)
                 .body("valid", is(true))
                 .body("rowsChecked", is(3));
     }
 
     @Test
-    void anErasureWithoutTheOperatorKeyIsRefusedAndErasesNothing() {
+    void anErasureByAnyoneButTheTenantsOperatorIsRefusedAndErasesNothing() {
         String tenant = uniqueTenant();
         String session = "s-" + tenant;
         audit(tenant, "dave", session, "dave's message", 1);
-        Map<String, String> request = Map.of("tenant", tenant, "user", "dave", "requestedBy", "someone");
+        Map<String, String> request = Map.of("user", "dave");
 
-        given().contentType(ContentType.JSON).body(request).post("/v1/erasures").then().statusCode(401);
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer wrong-key").body(request)
-                .post("/v1/erasures").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(request).post(erasures(tenant)).then().statusCode(401);
+        as(TestTokens.forged(tenant, "operator")).contentType(ContentType.JSON).body(request).post(erasures(tenant))
+                .then().statusCode(401);
+        auditorOf(tenant).contentType(ContentType.JSON).body(request).post(erasures(tenant)).then().statusCode(403);
+        operatorOf(uniqueTenant()).contentType(ContentType.JSON).body(request).post(erasures(tenant))
+                .then().statusCode(404);
 
-        given().get("/v1/audit/sessions/" + session).then().statusCode(200)
+        auditorOf(tenant).get(session(tenant, session)).then().statusCode(200)
                 .body("[0].content.text", is("dave's message"))
                 .body("[0].erased", is(false));
         assertThat(queryString(database, "SELECT count(*) FROM audit_user_keys WHERE tenant = ? AND user_id = ?",
@@ -178,10 +185,20 @@ class ErasureIT {
     }
 
     @Test
-    void anErasureWithoutTenantOrUserIsABadRequest() {
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + OPERATOR_KEY)
-                .body(Map.of("tenant", "acme", "requestedBy", "dpo@acme"))
-                .post("/v1/erasures").then().statusCode(400);
+    void anErasureWithoutUserIsABadRequest() {
+        String tenant = uniqueTenant();
+        operatorOf(tenant).contentType(ContentType.JSON).body(Map.of("requestedBy", "dpo@acme"))
+                .post(erasures(tenant)).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", is("invalid-request"));
+    }
+
+    private static String erasures(String tenant) {
+        return "/v1/tenants/" + tenant + "/erasures";
+    }
+
+    private static String session(String tenant, String session) {
+        return "/v1/tenants/" + tenant + "/audit/sessions/" + session;
     }
 
     private String audit(String tenant, String user, String session, String text, long offset) {

@@ -3,7 +3,8 @@ package dev.switchboard.compliance.audit;
 import static dev.switchboard.compliance.audit.AuditFixtures.execute;
 import static dev.switchboard.compliance.audit.AuditFixtures.turn;
 import static dev.switchboard.compliance.audit.AuditFixtures.uniqueTenant;
-import static io.restassured.RestAssured.given;
+import static dev.switchboard.compliance.TestHttp.auditorOf;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
@@ -12,6 +13,7 @@ import static org.hamcrest.Matchers.startsWith;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,14 +30,23 @@ import dev.switchboard.compliance.SourcePosition;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.PostgresTestResource;
+import dev.switchboard.testkit.TokenTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-/** Someone with write access to PostgreSQL changes the trail behind the service's back: verify points at it. */
+/**
+ * Someone with write access to PostgreSQL changes the trail behind the service's back: verify points at it, in the
+ * database alone where it can, and through the chain's anchor on {@code audit.anchors} where the database chain was
+ * rewritten consistently (hashes recomputed, head moved).
+ */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "compliance"),
+        @ResourceArg(name = "agents", value = "concierge,billing-agent") })
 @WithTestResource(PostgresTestResource.class)
+@WithTestResource(TokenTestResource.class)
 class TamperIT {
 
     @Inject
@@ -50,17 +61,89 @@ class TamperIT {
     @Inject
     VerifyAuditCommand command;
 
+    @Inject
+    AnchorReader anchors;
+
     @Test
     void anUntouchedChainVerifies() {
         String tenant = uniqueTenant();
         auditFiveTurns(tenant);
 
-        given().get("/v1/audit/tenants/" + tenant + "/verify")
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200).contentType(ContentType.JSON)
                 .body("tenant", is(tenant))
                 .body("valid", is(true))
                 .body("rowsChecked", is(5))
+                .body("failedCheck", nullValue())
                 .body("firstBroken", nullValue());
+    }
+
+    @Test
+    void anUntouchedAnchoredChainVerifiesAgainstItsAnchor() {
+        String tenant = uniqueTenant();
+        List<AuditEventEntity> rows = auditFiveTurns(tenant);
+        awaitAnchorAt(tenant, 5);
+
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
+                .then().statusCode(200)
+                .body("valid", is(true))
+                .body("anchor.status", is("MATCHES"))
+                .body("anchor.chainSeq", is(5))
+                .body("anchor.rowHash", is(rows.get(4).rowHash))
+                .body("firstBroken", nullValue());
+    }
+
+    @Test
+    void aTailAndHeadRewrittenConsistentlyAreCaughtByTheAnchorAndNeverReAnchored() {
+        String tenant = uniqueTenant();
+        List<AuditEventEntity> rows = auditFiveTurns(tenant);
+        awaitAnchorAt(tenant, 5);
+
+        // Rows 4 and 5 say CLEARED instead of REDACTED; their hashes are recomputed and the head follows them, so
+        // the database chain alone is sound again.
+        String previous = rows.get(2).rowHash;
+        for (AuditEventEntity row : rows.subList(3, 5)) {
+            row.decision = "CLEARED";
+            row.prevHash = previous;
+            row.rowHash = ChainHash.rowHash(row);
+            previous = row.rowHash;
+            assertThat(execute(database, "UPDATE audit_events SET decision = ?, prev_hash = ?, row_hash = ? WHERE id = ?",
+                    row.decision, row.prevHash, row.rowHash, row.id)).isEqualTo(1);
+        }
+        execute(database, "UPDATE audit_chain_heads SET hash = ? WHERE tenant = ?", previous, tenant);
+
+        assertBrokenByTheAnchor(tenant, rows.get(4), 5, AnchorVerifier.HASH_DIFFERS_FROM_ANCHOR);
+
+        // The next event links to the forged head; the anchor does not move onto the rewritten chain.
+        compliance.clearTurn(turn(tenant, "alice", "s-" + tenant, "t6", "a sixth turn"), new SourcePosition("turns.raw", 0, 6));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> anchors.latest(tenant).orElseThrow().getChainSeq() == 5);
+        assertBrokenByTheAnchor(tenant, rows.get(4), 6, AnchorVerifier.HASH_DIFFERS_FROM_ANCHOR);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(command.run(tenant, new PrintStream(out, true, StandardCharsets.UTF_8))).isEqualTo(VerifyAuditCommand.BROKEN);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"failedCheck\" : \"anchor\"")
+                .contains(AnchorVerifier.HASH_DIFFERS_FROM_ANCHOR);
+    }
+
+    @Test
+    void aChainCutBelowItsAnchorIsShorterThanTheAnchor() {
+        String tenant = uniqueTenant();
+        List<AuditEventEntity> rows = auditFiveTurns(tenant);
+        awaitAnchorAt(tenant, 5);
+
+        execute(database, "DELETE FROM audit_events WHERE id IN (?, ?)", rows.get(3).id, rows.get(4).id);
+        execute(database, "UPDATE audit_chain_heads SET seq = 3, hash = ? WHERE tenant = ?", rows.get(2).rowHash, tenant);
+
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
+                .then().statusCode(200)
+                .body("valid", is(false))
+                .body("rowsChecked", is(3))
+                .body("failedCheck", is(VerificationReport.ANCHOR))
+                .body("anchor.status", is("BROKEN"))
+                .body("firstBroken.chainSeq", is(5))
+                .body("firstBroken.eventId", nullValue())
+                .body("firstBroken.reason", startsWith(AnchorVerifier.SHORTER_THAN_ANCHOR));
     }
 
     @Test
@@ -71,14 +154,15 @@ class TamperIT {
 
         assertThat(execute(database, "UPDATE audit_events SET decision = 'CLEARED' WHERE id = ?", third.id)).isEqualTo(1);
 
-        given().get("/v1/audit/tenants/" + tenant + "/verify")
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(false))
                 .body("rowsChecked", is(3))
                 .body("firstBroken.chainSeq", is(3))
                 .body("firstBroken.eventId", is(third.eventId))
                 .body("firstBroken.id", is(third.id.intValue()))
-                .body("firstBroken.reason", is(ChainVerifier.ROW_HASH_MISMATCH));
+                .body("firstBroken.reason", is(ChainVerifier.ROW_HASH_MISMATCH))
+                .body("failedCheck", is(VerificationReport.CHAIN));
     }
 
     @Test
@@ -88,7 +172,7 @@ class TamperIT {
         execute(database, "UPDATE audit_events SET turn_id = 'forged' WHERE id = ?", rows.get(3).id);
         execute(database, "UPDATE audit_events SET content_digest = ? WHERE id = ?", "0".repeat(64), rows.get(1).id);
 
-        given().get("/v1/audit/tenants/" + tenant + "/verify")
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(false))
                 .body("firstBroken.chainSeq", is(2))
@@ -103,7 +187,7 @@ class TamperIT {
         execute(database, "UPDATE audit_events SET content = (SELECT content FROM audit_events WHERE id = ?) WHERE id = ?",
                 rows.get(1).id, rows.get(2).id);
 
-        given().get("/v1/audit/tenants/" + tenant + "/verify")
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(false))
                 .body("firstBroken.chainSeq", is(3))
@@ -117,7 +201,7 @@ class TamperIT {
 
         assertThat(execute(database, "DELETE FROM audit_events WHERE id = ?", rows.get(2).id)).isEqualTo(1);
 
-        given().get("/v1/audit/tenants/" + tenant + "/verify")
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(false))
                 .body("firstBroken.chainSeq", is(4))
@@ -131,7 +215,7 @@ class TamperIT {
         List<AuditEventEntity> rows = auditFiveTurns(tenant);
         execute(database, "DELETE FROM audit_events WHERE id = ?", rows.get(4).id);
 
-        given().get("/v1/audit/tenants/" + tenant + "/verify")
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(false))
                 .body("firstBroken.chainSeq", is(5))
@@ -156,6 +240,24 @@ class TamperIT {
         assertThat(valid.toString(StandardCharsets.UTF_8)).contains("\"valid\" : true");
         assertThat(broken.toString(StandardCharsets.UTF_8)).contains("\"valid\" : false")
                 .contains("\"chainSeq\" : 3").contains(rows.get(2).eventId).contains(ChainVerifier.ROW_HASH_MISMATCH);
+    }
+
+    private void assertBrokenByTheAnchor(String tenant, AuditEventEntity anchored, int rowsChecked, String reason) {
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
+                .then().statusCode(200)
+                .body("valid", is(false))
+                .body("rowsChecked", is(rowsChecked))
+                .body("failedCheck", is(VerificationReport.ANCHOR))
+                .body("anchor.status", is("BROKEN"))
+                .body("anchor.chainSeq", is(5))
+                .body("firstBroken.chainSeq", is(5))
+                .body("firstBroken.eventId", is(anchored.eventId))
+                .body("firstBroken.reason", startsWith(reason));
+    }
+
+    private void awaitAnchorAt(String tenant, long seq) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(
+                () -> anchors.latest(tenant).map(anchor -> anchor.getChainSeq() == seq).orElse(false));
     }
 
     private List<AuditEventEntity> auditFiveTurns(String tenant) {

@@ -1,18 +1,22 @@
 package dev.switchboard.compliance.messaging;
 
-import static io.restassured.RestAssured.given;
+import static dev.switchboard.compliance.TestHttp.auditorOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,29 +30,52 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.compliance.AuditEventRepository;
+import dev.switchboard.compliance.EventType;
 import dev.switchboard.compliance.TestEvents;
+import dev.switchboard.compliance.TestTickets;
+import dev.switchboard.compliance.audit.PlatformChain;
 import dev.switchboard.events.AgentResult;
+import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.Principal;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Envelopes;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.schemas.access.BrokerAccess;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.PostgresTestResource;
+import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
-import dev.switchboard.testkit.PostgresTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
+/**
+ * The consume-audit-publish loop on a real broker (compliance connected as its own principal, test records written
+ * as the topics' real writers) and PostgreSQL, including agent results that try to choose their audience.
+ */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "compliance"),
+        @ResourceArg(name = "agents", value = "concierge,billing-agent") })
 @WithTestResource(PostgresTestResource.class)
+@WithTestResource(TokenTestResource.class)
 class ComplianceConsumerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String AGENT = BrokerAccess.agentPrincipal("concierge");
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    // Read from the test thread (the awaits poll in it): the repository needs its request context.
+    @Inject
+    AuditEventRepository audit;
 
     @Test
     void channelsUseTheCatalogTopics() {
@@ -71,7 +98,7 @@ class ComplianceConsumerIT {
     void aTurnIsPublishedClearedAndAudited() throws Exception {
         String session = UUID.randomUUID().toString();
         String eventId = UUID.randomUUID().toString();
-        RecordMetadata raw = produce(Topics.TURNS_RAW, session,
+        RecordMetadata raw = TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, session,
                 TestEvents.turn(eventId, session, "mail me at bob@example.com please"));
 
         TurnReceived cleared = readUntil(Topics.TURNS_CLEARED, session, records -> !records.isEmpty()).get(0);
@@ -79,7 +106,7 @@ class ComplianceConsumerIT {
         assertThat(cleared.getEnvelope().getEventId()).isEqualTo(Envelopes.derivedId(eventId, "cleared"));
         assertThat(cleared.getEnvelope().getSessionId()).isEqualTo(session);
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/v1/audit/sessions/" + session)
+        await().atMost(WAIT).untilAsserted(() -> auditorOf("acme").get(sessionPath("acme", session))
                 .then().statusCode(200).contentType(ContentType.JSON)
                 .body("size()", is(1))
                 .body("[0].eventId", is(eventId))
@@ -95,20 +122,16 @@ class ComplianceConsumerIT {
                 .body("[0].sourceOffset", is((int) raw.offset())));
 
         // The consumer offset moved past the record: it was committed by the same Kafka transaction.
-        String group = ConfigProvider.getConfig()
-                .getValue("mp.messaging.incoming." + ComplianceConsumer.TURNS_RAW + ".group.id", String.class);
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            TopicPartition partition = new TopicPartition(raw.topic(), raw.partition());
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get().get(partition).offset()).isGreaterThan(raw.offset()));
-        }
+        assertCommittedPast(ComplianceConsumer.TURNS_RAW, raw);
     }
 
     @Test
     void anAgentResultIsPublishedClearedAndAudited() throws Exception {
         String session = UUID.randomUUID().toString();
         String eventId = UUID.randomUUID().toString();
-        produce(Topics.AGENT_RESULTS_RAW, session, TestEvents.resultWithAddressesEverywhere(eventId, session));
+        AgentResult result = TestEvents.resultWithAddressesEverywhere(eventId, session);
+        result.setTicket(TestTickets.TICKETS.issue(TaskTickets.Claims.of(result)));
+        TopicWriter.sendAs(AGENT, Topics.AGENT_RESULTS_RAW, session, result);
 
         AgentResult cleared = readUntil(Topics.AGENT_RESULTS_CLEARED, session, records -> !records.isEmpty()).get(0);
         assertThat(cleared.getReply()).isEqualTo("I wrote to [EMAIL]");
@@ -116,7 +139,7 @@ class ComplianceConsumerIT {
         assertThat(cleared.getSteps().get(0).getDetail()).isEqualTo("looked up [EMAIL]");
         assertThat(cleared.getEnvelope().getEventId()).isEqualTo(Envelopes.derivedId(eventId, "cleared"));
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/v1/audit/sessions/" + session)
+        await().atMost(WAIT).untilAsserted(() -> auditorOf("acme").get(sessionPath("acme", session))
                 .then().statusCode(200)
                 .body("size()", is(1))
                 .body("[0].eventId", is(eventId))
@@ -128,15 +151,15 @@ class ComplianceConsumerIT {
     }
 
     @Test
-    void aSecondCopyOfAnEventIsAuditedAndPublishedOnlyOnce() throws Exception {
+    void aSecondCopyOfAnEventIsAuditedAndPublishedOnlyOnce() {
         String session = UUID.randomUUID().toString();
         String eventId = UUID.randomUUID().toString();
         TurnReceived raw = TestEvents.turn(eventId, session, "first, from ann@example.com");
-        produce(Topics.TURNS_RAW, session, raw);
-        produce(Topics.TURNS_RAW, session, raw);
+        TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, session, raw);
+        TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, session, raw);
         // Same key, same partition: once the marker is cleared, both copies have been processed.
         String marker = UUID.randomUUID().toString();
-        produce(Topics.TURNS_RAW, session, TestEvents.turn(marker, session, "second"));
+        TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, session, TestEvents.turn(marker, session, "second"));
 
         String markerId = Envelopes.derivedId(marker, "cleared");
         List<TurnReceived> cleared = readUntil(Topics.TURNS_CLEARED, session,
@@ -144,7 +167,7 @@ class ComplianceConsumerIT {
         assertThat(cleared).extracting(turn -> turn.getEnvelope().getEventId())
                 .containsExactly(Envelopes.derivedId(eventId, "cleared"), markerId);
 
-        given().get("/v1/audit/sessions/" + session).then().statusCode(200)
+        auditorOf("acme").get(sessionPath("acme", session)).then().statusCode(200)
                 .body("size()", is(2))
                 .body("[0].eventId", is(eventId))
                 .body("[1].eventId", is(marker));
@@ -154,12 +177,9 @@ class ComplianceConsumerIT {
     void aRecordThatIsNotAvroGoesToTheDeadLetterTopicAndTheNextOneIsStillCleared() throws Exception {
         String session = UUID.randomUUID().toString();
         byte[] garbage = ("not avro " + session).getBytes(StandardCharsets.UTF_8);
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.TURNS_RAW.name(), session, garbage)).get();
-        }
+        sendBytesAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW.name(), session, garbage);
         String next = UUID.randomUUID().toString();
-        produce(Topics.TURNS_RAW, session, TestEvents.turn(next, session, "still here"));
+        TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, session, TestEvents.turn(next, session, "still here"));
 
         ConsumerRecord<String, byte[]> dead = readRecordsUntil(Topics.DEAD_LETTERS, session,
                 records -> !records.isEmpty()).get(0);
@@ -170,18 +190,137 @@ class ComplianceConsumerIT {
 
         TurnReceived cleared = readUntil(Topics.TURNS_CLEARED, session, records -> !records.isEmpty()).get(0);
         assertThat(cleared.getEnvelope().getEventId()).isEqualTo(Envelopes.derivedId(next, "cleared"));
-        given().get("/v1/audit/sessions/" + session).then().statusCode(200)
+        auditorOf("acme").get(sessionPath("acme", session)).then().statusCode(200)
                 .body("size()", is(1))
                 .body("[0].content", not(containsString("not avro")));
     }
 
     @Test
-    void anUnknownSessionHasAnEmptyTrail() {
-        given().get("/v1/audit/sessions/" + UUID.randomUUID()).then().statusCode(200).body("size()", is(0));
+    void anUnknownSessionIsNotFound() {
+        auditorOf("acme").get(sessionPath("acme", UUID.randomUUID().toString())).then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", is("not-found"));
     }
 
-    private <V> RecordMetadata produce(Topic<String, V> topic, String key, V value) {
-        return TopicWriter.send(bootstrap, topic, key, value);
+    @Test
+    void aResultWithTheTicketOfATaskOfTenantAButTheEnvelopeOfTenantBReachesNobodyAndIsAuditedInAsChain() throws Exception {
+        String tenantA = "tenant-a-" + UUID.randomUUID();
+        String tenantB = "tenant-b-" + UUID.randomUUID();
+        String sessionA = UUID.randomUUID().toString();
+        String victim = UUID.randomUUID().toString();
+        // Tenant B's victim session exists: a turn of gina's.
+        TurnReceived victimTurn = TestEvents.turn(tenantB, "gina", UUID.randomUUID().toString(), victim, "hello");
+        TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, victim, victimTurn);
+        TurnReceived turnA = TestEvents.turn(tenantA, "alice", UUID.randomUUID().toString(), sessionA, "hi");
+        TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, sessionA, turnA);
+
+        // Tenant A's concierge got a task of alice's, and answers into gina's session instead, with A's valid ticket.
+        AgentTask taskA = TestTickets.task(turnA.getEnvelope(), "concierge");
+        AgentResult forged = TestTickets.reply(taskA, "FORGED-REPLY for gina");
+        forged.getEnvelope().setTenant(tenantB);
+        forged.getEnvelope().setSessionId(victim);
+        forged.getEnvelope().setPrincipal(Principal.newBuilder().setTenant(tenantB).setUser("gina").build());
+        RecordMetadata forgedAt = TopicWriter.sendAs(AGENT, Topics.AGENT_RESULTS_RAW, victim, forged);
+        // Then gina's real answer, on the same key: once it is cleared, the forged result has been processed.
+        AgentResult genuine = TestTickets.reply(TestTickets.task(victimTurn.getEnvelope(), "concierge"), "a real reply");
+        TopicWriter.sendAs(AGENT, Topics.AGENT_RESULTS_RAW, victim, genuine);
+
+        String genuineId = Envelopes.derivedId(genuine.getEnvelope().getEventId(), "cleared");
+        List<AgentResult> cleared = readUntil(Topics.AGENT_RESULTS_CLEARED, victim,
+                records -> records.stream().anyMatch(result -> result.getEnvelope().getEventId().equals(genuineId)));
+        assertThat(cleared).extracting(AgentResult::getReply).containsExactly("a real reply");
+        assertCommittedPast(ComplianceConsumer.AGENT_RESULTS_RAW, forgedAt);
+
+        // Tenant A's chain holds the refusal, on alice's session, with none of the forged content.
+        await().atMost(WAIT).untilAsserted(() -> auditorOf(tenantA).get(sessionPath(tenantA, sessionA))
+                .then().statusCode(200)
+                .body("eventType", hasItem("RESULT_REFUSED"))
+                .body("find { it.eventType == 'RESULT_REFUSED' }.decision", is("REFUSED"))
+                .body("find { it.eventType == 'RESULT_REFUSED' }.decisionCode", is("ticket_mismatch"))
+                .body("find { it.eventType == 'RESULT_REFUSED' }.userId", is("alice"))
+                .body("find { it.eventType == 'RESULT_REFUSED' }.content.mismatched", hasItem("tenant"))
+                .body(not(containsString("FORGED-REPLY")))
+                .body(not(containsString(victim))));
+
+        // Tenant B sees nothing of it: not in the session's rows, not in its timeline.
+        String forgedId = forged.getEnvelope().getEventId();
+        auditorOf(tenantB).get(sessionPath(tenantB, victim)).then().statusCode(200)
+                .body("eventType", not(hasItem("RESULT_REFUSED")))
+                .body(not(containsString("FORGED-REPLY")))
+                .body(not(containsString(forgedId)));
+        auditorOf(tenantB).get(sessionPath(tenantB, victim) + "/timeline").then().statusCode(200)
+                .body(not(containsString("FORGED-REPLY")))
+                .body(not(containsString(forgedId)))
+                .body("timeline.topic", hasItem(Topics.AGENT_RESULTS_RAW.name()));
+        assertThat(audit.listBySession(tenantB, victim)).noneMatch(row -> row.eventType == EventType.RESULT_REFUSED);
+        auditorOf(tenantB).get("/v1/tenants/" + tenantB + "/audit/verify").then().statusCode(200).body("valid", is(true));
+        auditorOf(tenantA).get("/v1/tenants/" + tenantA + "/audit/verify").then().statusCode(200).body("valid", is(true));
+    }
+
+    @Test
+    void aResultWithoutAValidTicketIsDeadLetteredAndAuditedInThePlatformChain() {
+        String session = UUID.randomUUID().toString();
+        TurnReceived turn = TestEvents.turn(UUID.randomUUID().toString(), session, "hi");
+        AgentTask task = TestTickets.task(turn.getEnvelope(), "concierge");
+        AgentResult missing = TestTickets.reply(task, "UNTICKETED reply");
+        missing.setTicket(null);
+        AgentResult invalid = TestTickets.reply(task, "BADLY TICKETED reply");
+        invalid.getEnvelope().setEventId(UUID.randomUUID().toString());
+        invalid.setTicket(TestTickets.FORGER.issue(TaskTickets.Claims.of(invalid)));
+        TopicWriter.sendAs(AGENT, Topics.AGENT_RESULTS_RAW, session, missing);
+        TopicWriter.sendAs(AGENT, Topics.AGENT_RESULTS_RAW, session, invalid);
+        AgentResult genuine = TestTickets.reply(task, "a real reply");
+        genuine.getEnvelope().setEventId(UUID.randomUUID().toString());
+        TopicWriter.sendAs(AGENT, Topics.AGENT_RESULTS_RAW, session, genuine);
+
+        List<ConsumerRecord<String, byte[]>> dead = readRecordsUntil(Topics.DEAD_LETTERS, session,
+                records -> records.size() >= 2);
+        assertThat(dead).extracting(record -> header(record, "dead-letter-reason"))
+                .containsExactly("agent result refused: ticket_missing", "agent result refused: ticket_invalid");
+        assertThat(dead).allSatisfy(record -> assertThat(header(record, "dead-letter-topic"))
+                .isEqualTo(Topics.AGENT_RESULTS_RAW.name()));
+        AgentResult asRead = Topics.AGENT_RESULTS_RAW.valueSerde().deserializer().deserialize(
+                Topics.AGENT_RESULTS_RAW.name(), dead.get(0).value());
+        assertThat(asRead.getEnvelope().getEventId()).isEqualTo(missing.getEnvelope().getEventId());
+        assertThat(asRead.getReply()).isEqualTo("UNTICKETED reply");
+
+        String genuineId = Envelopes.derivedId(genuine.getEnvelope().getEventId(), "cleared");
+        List<AgentResult> cleared = readUntil(Topics.AGENT_RESULTS_CLEARED, session,
+                records -> records.stream().anyMatch(result -> result.getEnvelope().getEventId().equals(genuineId)));
+        assertThat(cleared).extracting(AgentResult::getReply).containsExactly("a real reply");
+
+        await().atMost(WAIT).pollInSameThread().until(() -> audit.listBySession(PlatformChain.TENANT, session).size() == 2);
+        assertThat(audit.listBySession(PlatformChain.TENANT, session)).extracting(row -> row.decisionCode)
+                .containsExactly("ticket_missing", "ticket_invalid");
+        assertThat(audit.listBySession("acme", session)).extracting(row -> row.eventType)
+                .containsExactly(EventType.AGENT_RESULT);
+        auditorOf("acme").get(sessionPath("acme", session) + "/timeline").then().statusCode(200)
+                .body(not(containsString(missing.getEnvelope().getEventId())))
+                .body(not(containsString(invalid.getEnvelope().getEventId())));
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static String sessionPath(String tenant, String session) {
+        return "/v1/tenants/" + tenant + "/audit/sessions/" + session;
+    }
+
+    private static void sendBytesAs(String principal, String topic, String key, byte[] value) throws Exception {
+        Map<String, Object> config = new HashMap<>(EmbeddedKafka.shared().clientProperties(principal));
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    private static void assertCommittedPast(String channel, RecordMetadata record) {
+        String group = ConfigProvider.getConfig().getValue("mp.messaging.incoming." + channel + ".group.id", String.class);
+        try (Admin admin = Admin.create(EmbeddedKafka.shared().clientProperties(BrokerAccess.ADMIN))) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get().get(partition).offset()).isGreaterThan(record.offset()));
+        }
     }
 
     /** Values of one session's committed records, read from the start until {@code done} holds. */

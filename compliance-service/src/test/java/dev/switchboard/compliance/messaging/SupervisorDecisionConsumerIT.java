@@ -1,6 +1,6 @@
 package dev.switchboard.compliance.messaging;
 
-import static io.restassured.RestAssured.given;
+import static dev.switchboard.compliance.TestHttp.auditorOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.nullValue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -32,17 +31,24 @@ import dev.switchboard.compliance.TestEvents;
 import dev.switchboard.events.DecisionKind;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.schemas.access.BrokerAccess;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.PostgresTestResource;
+import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = {
+        @ResourceArg(name = "principal", value = "compliance"),
+        @ResourceArg(name = "agents", value = "concierge,billing-agent") })
 @WithTestResource(PostgresTestResource.class)
+@WithTestResource(TokenTestResource.class)
 class SupervisorDecisionConsumerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -81,7 +87,7 @@ class SupervisorDecisionConsumerIT {
         // Same key, same partition: once the last one is audited, both copies of the first have been read.
         await().atMost(WAIT).pollInSameThread().until(() -> audit.findByEventId(exhausted.getEnvelope().getEventId()).isPresent());
 
-        assertThat(audit.listBySession(session)).hasSize(2);
+        assertThat(audit.listBySession("acme", session)).hasSize(2);
         AuditEventEntity refusal = audit.findByEventId(refused.getEnvelope().getEventId()).orElseThrow();
         assertThat(refusal.eventType).isEqualTo(EventType.SUPERVISOR_DECISION);
         assertThat(refusal.decision).isEqualTo("HANDOFF_REFUSED");
@@ -103,7 +109,7 @@ class SupervisorDecisionConsumerIT {
         // The offset is committed once the rows are written.
         String group = ConfigProvider.getConfig().getValue(
                 "mp.messaging.incoming." + SupervisorDecisionConsumer.SUPERVISOR_DECISIONS + ".group.id", String.class);
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(EmbeddedKafka.shared().clientProperties(BrokerAccess.ADMIN))) {
             TopicPartition partition = new TopicPartition(first.topic(), first.partition());
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get().get(partition).offset()).isGreaterThan(first.offset() + 2));
@@ -117,7 +123,7 @@ class SupervisorDecisionConsumerIT {
         produce(session, TestEvents.decision(eventId, session, DecisionKind.TASK_TIMEOUT, "task_deadline",
                 "billing-agent did not answer within 30 s", "billing-agent", "task-9"));
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/v1/audit/sessions/" + session)
+        await().atMost(WAIT).untilAsserted(() -> auditorOf("acme").get("/v1/tenants/acme/audit/sessions/" + session)
                 .then().statusCode(200).contentType(ContentType.JSON)
                 .body("size()", is(1))
                 .body("[0].eventId", is(eventId))
@@ -136,7 +142,7 @@ class SupervisorDecisionConsumerIT {
     void aRecordThatIsNotAvroGoesToTheDeadLetterTopicAndTheNextDecisionIsStillAudited() throws Exception {
         String session = UUID.randomUUID().toString();
         byte[] garbage = ("not a decision " + session).getBytes(StandardCharsets.UTF_8);
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+        try (var producer = new KafkaProducer<>(EmbeddedKafka.shared().clientProperties(BrokerAccess.SUPERVISOR),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.SUPERVISOR_DECISIONS.name(), session, garbage)).get();
         }
@@ -153,11 +159,11 @@ class SupervisorDecisionConsumerIT {
                 .isEqualTo(Topics.SUPERVISOR_DECISIONS.name().getBytes(StandardCharsets.UTF_8));
 
         await().atMost(WAIT).pollInSameThread().until(() -> audit.findByEventId(next).isPresent());
-        assertThat(audit.listBySession(session)).singleElement()
+        assertThat(audit.listBySession("acme", session)).singleElement()
                 .satisfies(row -> assertThat(row.decision).isEqualTo("RELEASED"));
     }
 
     private RecordMetadata produce(String session, SupervisorDecision decision) {
-        return TopicWriter.send(bootstrap, Topics.SUPERVISOR_DECISIONS, session, decision);
+        return TopicWriter.sendAs(BrokerAccess.SUPERVISOR, Topics.SUPERVISOR_DECISIONS, session, decision);
     }
 }

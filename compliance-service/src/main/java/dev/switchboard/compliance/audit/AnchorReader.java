@@ -1,0 +1,147 @@
+package dev.switchboard.compliance.audit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.switchboard.events.AuditAnchor;
+import dev.switchboard.runtime.kafka.KafkaClientConfig;
+import dev.switchboard.schemas.Topics;
+
+/**
+ * Reads the latest anchor of tenants' chains from {@code audit.anchors} (compacted, key = tenant): assigns the one
+ * partition that holds the tenant's key, reads it from its start to its end and keeps the last value per key. Joins
+ * no consumer group and commits nothing, so the command-line verification can use it next to the running service.
+ * Writes nothing.
+ */
+@ApplicationScoped
+public class AnchorReader {
+
+    /** The anchors topic could not be read: the anchor was not checked. */
+    public static final class AnchorsUnavailableException extends RuntimeException {
+        AnchorsUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final KafkaClientConfig kafka;
+    private final Duration timeout;
+
+    AnchorReader(KafkaClientConfig kafka,
+            @ConfigProperty(name = "switchboard.compliance.anchors.read-timeout", defaultValue = "10s") Duration timeout) {
+        this.kafka = kafka;
+        this.timeout = timeout;
+    }
+
+    /**
+     * The latest anchors of one partition of the topic.
+     *
+     * @param partition  the partition read
+     * @param partitions how many partitions the topic has
+     * @param latest     the latest anchor of every tenant whose key is in that partition
+     */
+    public record Partition(int partition, int partitions, Map<String, AuditAnchor> latest) {
+    }
+
+    /** The tenant's latest anchor, or empty when none was ever published for it. */
+    public Optional<AuditAnchor> latest(String tenant) {
+        return Optional.ofNullable(partitionOf(tenant).latest().get(tenant));
+    }
+
+    /**
+     * The latest anchor of every tenant whose key shares the partition of {@code tenant}'s key: one read serves
+     * every tenant of that partition.
+     *
+     * @throws AnchorsUnavailableException when the topic cannot be read within the timeout
+     */
+    public Partition partitionOf(String tenant) {
+        Map<String, AuditAnchor> latest = new HashMap<>();
+        try (KafkaConsumer<String, AuditAnchor> consumer = new KafkaConsumer<>(kafka.with(Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-compliance-anchors-reader")),
+                Topics.AUDIT_ANCHORS.keySerde().deserializer(), new AnchorDeserializer())) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(Topics.AUDIT_ANCHORS.name(), timeout);
+            if (partitions == null || partitions.isEmpty()) {
+                throw new AnchorsUnavailableException(Topics.AUDIT_ANCHORS.name() + " does not exist", null);
+            }
+            int number = partitionFor(tenant, partitions.size());
+            TopicPartition partition = new TopicPartition(Topics.AUDIT_ANCHORS.name(), number);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (consumer.position(partition, timeout) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new AnchorsUnavailableException(Topics.AUDIT_ANCHORS.name() + " was not read to its end within "
+                            + timeout, null);
+                }
+                for (ConsumerRecord<String, AuditAnchor> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        latest.remove(record.key());
+                    } else {
+                        latest.put(record.key(), record.value());
+                    }
+                }
+            }
+            return new Partition(number, partitions.size(), Map.copyOf(latest));
+        } catch (KafkaException e) {
+            throw new AnchorsUnavailableException(Topics.AUDIT_ANCHORS.name() + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The partition the producer's default partitioner gives a tenant's key. */
+    public static int partitionFor(String tenant, int partitions) {
+        return Utils.toPositive(Utils.murmur2(tenant.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /**
+     * Decodes the single-object encoding the catalog's serde writes, with the record class's own decoder: the
+     * catalog's decoder does not know {@code AuditAnchor} (it is missing from {@code EventTypes}).
+     */
+    static final class AnchorDeserializer implements Deserializer<AuditAnchor> {
+
+        /** Built from the record class's own loader, not the thread's: the generated decoder would use the latter. */
+        private static final BinaryMessageDecoder<AuditAnchor> DECODER = decoder();
+
+        private static BinaryMessageDecoder<AuditAnchor> decoder() {
+            SpecificData model = new SpecificData(AuditAnchor.class.getClassLoader());
+            model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+            return new BinaryMessageDecoder<>(model, AuditAnchor.getClassSchema());
+        }
+
+        @Override
+        public AuditAnchor deserialize(String topic, byte[] data) {
+            if (data == null) {
+                return null;
+            }
+            try {
+                return DECODER.decode(ByteBuffer.wrap(data));
+            } catch (IOException | RuntimeException e) {
+                throw new SerializationException("Not an AuditAnchor: " + e.getMessage(), e);
+            }
+        }
+    }
+}
