@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.deploy.local.LocalSettings;
 import dev.switchboard.deploy.local.LocalStack;
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.runtime.security.Roles;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.TopicReader;
 
@@ -41,37 +41,19 @@ class EndToEndIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String WHATSAPP_APP_SECRET = SharedStack.WHATSAPP_APP_SECRET;
+    static final FakeWhatsAppApi whatsAppApi = SharedStack.WHATSAPP_API;
     static LocalStack stack;
     static LocalSettings settings;
-    static final String WHATSAPP = "switchboard.gateway.channels." + LocalStack.DEMO_TENANT + ".whatsapp.";
-    static final String WHATSAPP_APP_SECRET = "e2e-app-secret";
-    /** Stands in for the WhatsApp Cloud API's send endpoint. */
-    static final FakeWhatsAppApi whatsAppApi = FakeWhatsAppApi.start();
+    static String auditor;
+    static String operator;
 
     @BeforeAll
     static void startEverything() throws Exception {
-        Path root = Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
-        settings = new LocalSettings(root, root.resolve("deploy/target/e2e-" + UUID.randomUUID()),
-                freePort(), freePort(), freePort(),
-                LocalSettings.services(freePort(), freePort(), freePort(), freePort(), freePort()),
-                3, List.of("concierge", "billing-agent", "tech-support"))
-                .withProperties("gateway-service", Map.of(
-                        WHATSAPP + "app-secret", WHATSAPP_APP_SECRET,
-                        WHATSAPP + "verify-token", "e2e-verify-token",
-                        WHATSAPP + "phone-number-id", "1122334455667",
-                        WHATSAPP + "access-token", "e2e-access-token",
-                        WHATSAPP + "base-url", whatsAppApi.baseUrl()));
-        long started = System.nanoTime();
-        stack = LocalStack.start(settings);
-        System.out.printf("[e2e] stack ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
-    }
-
-    @AfterAll
-    static void stopEverything() {
-        if (stack != null) {
-            stack.close();
-        }
-        whatsAppApi.close();
+        stack = SharedStack.get();
+        settings = stack.settings();
+        auditor = stack.tokenMint().mint("auditor-e2e", LocalStack.DEMO_TENANT, List.of(Roles.AUDITOR), Duration.ofHours(1));
+        operator = stack.tokenMint().mint("dpo", LocalStack.DEMO_TENANT, List.of(Roles.OPERATOR), Duration.ofHours(1));
     }
 
     @Test
@@ -91,7 +73,7 @@ class EndToEndIT {
 
         // Memory folded the exchange into the session state.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HttpResponse<String> state = get("memory-service", "/v1/sessions/" + sessionId);
+            HttpResponse<String> state = get("memory-service", "/v1/tenants/demo/sessions/" + sessionId);
             assertThat(state.statusCode()).as(state.body()).isEqualTo(200);
             JsonNode session = JSON.readTree(state.body());
             assertThat(session.path("user").asText()).isEqualTo(user);
@@ -106,7 +88,7 @@ class EndToEndIT {
 
         // The supervisor debited the result to the session's budget.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HttpResponse<String> budget = get("supervisor-service", "/v1/budgets/sessions/" + sessionId);
+            HttpResponse<String> budget = get("supervisor-service", "/v1/tenants/demo/sessions/" + sessionId + "/budget");
             assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
             JsonNode used = JSON.readTree(budget.body());
             assertThat(used.path("tenant").asText()).isEqualTo(LocalStack.DEMO_TENANT);
@@ -122,7 +104,7 @@ class EndToEndIT {
                 assertThat(row[1]).isEqualTo(turnId);
                 assertThat(row[2]).as("sealed with the user's key").startsWith("enc:v1:").doesNotContain("alice");
             });
-            JsonNode opened = JSON.readTree(get("compliance-service", "/v1/audit/sessions/" + sessionId).body());
+            JsonNode opened = JSON.readTree(get("compliance-service", "/v1/tenants/demo/audit/sessions/" + sessionId).body());
             assertThat(opened).hasSize(2).allSatisfy(row -> assertThat(row.path("content").toString())
                     .contains("[EMAIL]").doesNotContain("alice@example.com"));
         });
@@ -134,26 +116,25 @@ class EndToEndIT {
         HttpResponse<String> response = post(LocalStack.DEMO_API_KEY, user, "I am erin@example.com, call me", 30);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         String sessionId = JSON.readTree(response.body()).path("sessionId").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("memory-service", "/v1/sessions/" + sessionId).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("memory-service", "/v1/tenants/demo/sessions/" + sessionId).statusCode() == 200);
 
         HttpResponse<String> erased = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + settings.port("compliance-service") + "/v1/erasures"))
-                .header("Authorization", "Bearer " + LocalStack.DEMO_OPERATOR_KEY)
+                        + settings.port("compliance-service") + "/v1/tenants/demo/erasures"))
+                .header("Authorization", "Bearer " + operator)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of(
-                        "tenant", LocalStack.DEMO_TENANT, "user", user, "requestedBy", "dpo"))))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("user", user))))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(erased.statusCode()).as(erased.body()).isEqualTo(202);
         assertThat(erased.body()).contains(sessionId);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(get("memory-service", "/v1/sessions/" + sessionId).statusCode()).isEqualTo(404));
-        JsonNode audit = JSON.readTree(get("compliance-service", "/v1/audit/sessions/" + sessionId).body());
+                assertThat(get("memory-service", "/v1/tenants/demo/sessions/" + sessionId).statusCode()).isEqualTo(404));
+        JsonNode audit = JSON.readTree(get("compliance-service", "/v1/tenants/demo/audit/sessions/" + sessionId).body());
         assertThat(audit).isNotEmpty().allSatisfy(row -> {
             assertThat(row.path("erased").asBoolean()).isTrue();
             assertThat(row.path("content").isNull()).isTrue();
         });
-        JsonNode chain = JSON.readTree(get("compliance-service", "/v1/audit/tenants/" + LocalStack.DEMO_TENANT + "/verify").body());
+        JsonNode chain = JSON.readTree(get("compliance-service", "/v1/tenants/" + LocalStack.DEMO_TENANT + "/audit/verify").body());
         assertThat(chain.path("valid").asBoolean()).as(chain.toString()).isTrue();
     }
 
@@ -190,7 +171,7 @@ class EndToEndIT {
         assertThat(whatsApp(phone, messageId, "Any news about my order?").statusCode()).as("a redelivery").isEqualTo(200);
 
         AgentTask onWhatsApp;
-        try (var tasks = TopicReader.fromBeginning(settings.bootstrapServers(), Topics.agentTasks("concierge"))) {
+        try (var tasks = TopicReader.fromBeginning(stack.clientProperties("admin"), Topics.agentTasks("concierge"))) {
             onWhatsApp = tasks.first(sessionId, task -> "whatsapp".equals(task.getEnvelope().getChannel()),
                     Duration.ofSeconds(30)).value();
         }
@@ -204,7 +185,7 @@ class EndToEndIT {
 
         // The redelivery has the original's key, so the inbound topology handled it right after the original,
         // long before the original's reply was delivered: a second turn would be on turns.raw by now.
-        try (var turns = TopicReader.fromBeginning(settings.bootstrapServers(), Topics.TURNS_RAW)) {
+        try (var turns = TopicReader.fromBeginning(stack.clientProperties("admin"), Topics.TURNS_RAW)) {
             List<String> fromWhatsApp = turns.until(sessionId, records -> records.stream().anyMatch(
                             r -> messageId.equals(r.value().getChannelMessageId())), Duration.ofSeconds(30))
                     .stream().map(r -> r.value().getChannelMessageId()).filter(messageId::equals).toList();
@@ -243,7 +224,7 @@ class EndToEndIT {
 
         // Everything of this session on turns.raw, read until the marker: the refused text never appears.
         List<String> texts;
-        try (var turns = TopicReader.fromBeginning(settings.bootstrapServers(), Topics.TURNS_RAW)) {
+        try (var turns = TopicReader.fromBeginning(stack.clientProperties("admin"), Topics.TURNS_RAW)) {
             texts = turns.until(sessionId, records -> records.stream()
                             .anyMatch(record -> record.value().getText().equals("marker text")), Duration.ofSeconds(30))
                     .stream().map(record -> record.value().getText()).toList();
@@ -281,8 +262,10 @@ class EndToEndIT {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A read as the demo tenant's auditor. */
     static HttpResponse<String> get(String module, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + settings.port(module) + path))
+                .header("Authorization", "Bearer " + auditor)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -299,12 +282,6 @@ class EndToEndIT {
                 }
             }
             return rows;
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

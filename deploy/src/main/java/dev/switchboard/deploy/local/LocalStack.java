@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import dev.switchboard.runtime.security.Roles;
 import dev.switchboard.runtime.security.TokenMint;
 import dev.switchboard.schemas.TopicProvisioner;
+import dev.switchboard.schemas.access.BrokerAccess;
 import dev.switchboard.schemas.Topics;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -95,8 +96,9 @@ public final class LocalStack implements AutoCloseable {
                 .start();
         broker = KafkaBroker.start(settings);
         StaleProcesses.record(settings.home(), broker.pid());
-        new TopicProvisioner(settings.bootstrapServers(), settings.partitions(), (short) 1)
+        new TopicProvisioner(settings.bootstrapServers(), settings.partitions(), (short) 1, broker.adminProperties())
                 .ensure(Topics.all(settings.agents()));
+        broker.provisionAccess(settings.agents());
     }
 
     private synchronized void startService(LocalSettings.ServiceSpec spec) throws IOException {
@@ -194,8 +196,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The broker credentials of a service (and, for agent-service, of each agent it hosts). */
-    private Map<String, String> brokerSecrets(String module) {
-        return Map.of();
+    private synchronized Map<String, String> brokerSecrets(String module) {
+        String principal = switch (module) {
+            case "gateway-service" -> BrokerAccess.GATEWAY;
+            case "compliance-service" -> BrokerAccess.COMPLIANCE;
+            case "supervisor-service" -> BrokerAccess.SUPERVISOR;
+            case "memory-service" -> BrokerAccess.MEMORY;
+            case "agent-service" -> BrokerAccess.AGENT_SERVICE;
+            default -> throw new IllegalArgumentException("unknown service " + module);
+        };
+        return broker.serviceCredentials(principal, module.equals("agent-service") ? settings.agents() : List.of());
     }
 
     /**
@@ -223,7 +233,18 @@ public final class LocalStack implements AutoCloseable {
 
     /** Mints a token with the local run's keys (made on first use). */
     public String mintToken(String subject, String tenant, String role, Duration lifetime) {
-        return secrets.tokenMint().mint(subject, tenant, List.of(role), lifetime);
+        return tokenMint().mint(subject, tenant, List.of(role), lifetime);
+    }
+
+    /** The local run's token signer, for tools and tests that need tokens of their own. */
+    public TokenMint tokenMint() {
+        return secrets.tokenMint();
+    }
+
+    /** Client settings to connect to this stack's broker as {@code principal} (a service, an agent, or admin). */
+    public synchronized Map<String, Object> clientProperties(String principal) {
+        requireOpen();
+        return broker.clientProperties(principal);
     }
 
     /**
