@@ -3,7 +3,9 @@ package dev.switchboard.compliance.audit;
 import static dev.switchboard.compliance.audit.AuditFixtures.turn;
 import static dev.switchboard.compliance.audit.AuditFixtures.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,6 +17,9 @@ import java.util.stream.LongStream;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.compliance.AuditEventEntity;
@@ -24,9 +29,13 @@ import dev.switchboard.compliance.ComplianceService;
 import dev.switchboard.compliance.EventType;
 import dev.switchboard.compliance.SourcePosition;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.schemas.Topic;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.PostgresTestResource;
 import dev.switchboard.testkit.TokenTestResource;
+import dev.switchboard.testkit.TopicReader;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -52,6 +61,9 @@ class AuditChainIT {
 
     @Inject
     AuditVerificationService verification;
+
+    @Inject
+    AnchorReader anchors;
 
     @Test
     void eachTenantHasItsOwnChain() {
@@ -100,6 +112,7 @@ class AuditChainIT {
         int threads = 8;
         int perThread = 10;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long started = System.nanoTime();
         try {
             List<Future<List<AuditOutcome>>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -121,6 +134,7 @@ class AuditChainIT {
         } finally {
             pool.shutdownNow();
         }
+        long appendingMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         List<AuditEventEntity> rows = chain(tenant);
         assertThat(rows).hasSize(threads * perThread);
@@ -130,6 +144,23 @@ class AuditChainIT {
         VerificationReport report = verification.verify(tenant);
         assertThat(report.valid()).as("%s", report).isTrue();
         assertThat(report.rowsChecked()).isEqualTo(threads * perThread);
+
+        // Anchored in batches: the head ends up anchored, with at most one anchor per flush (every 200 ms in tests)
+        // while appending, and one after.
+        await().atMost(Duration.ofSeconds(20)).until(() -> anchors.latest(tenant)
+                .map(anchor -> anchor.getChainSeq() == threads * perThread).orElse(false));
+        assertThat(verification.verify(tenant).anchor().status()).isEqualTo(AnchorCheck.Status.MATCHES);
+        var anchorBytes = new Topic<>(Topics.AUDIT_ANCHORS.name(), Topics.AUDIT_ANCHORS.keySerde(), Serdes.ByteArray(),
+                Topics.AUDIT_ANCHORS.cleanup(), Topics.AUDIT_ANCHORS.partitions());
+        AnchorReader.AnchorDeserializer decoder = new AnchorReader.AnchorDeserializer();
+        try (var published = TopicReader.fromBeginning(EmbeddedKafka.shared().clientProperties("admin"), anchorBytes)) {
+            List<ConsumerRecord<String, byte[]>> records = published.until(tenant, found -> !found.isEmpty()
+                    && decoder.deserialize(anchorBytes.name(), found.get(found.size() - 1).value()).getChainSeq()
+                            == threads * perThread, Duration.ofSeconds(20));
+            assertThat(records).as("anchors of %d appends in %d ms", threads * perThread, appendingMillis)
+                    .hasSizeLessThanOrEqualTo((int) (appendingMillis / 200) + 2)
+                    .hasSizeLessThan(threads * perThread);
+        }
     }
 
     @Test

@@ -299,6 +299,17 @@ class ComplianceConsumerIT {
                 .body(not(containsString(invalid.getEnvelope().getEventId())));
     }
 
+    @Test
+    void aTurnNamingThePlatformChainAsItsTenantIsDeadLetteredAndAuditedNowhere() {
+        String session = UUID.randomUUID().toString();
+        TurnReceived claim = TestEvents.turn(PlatformChain.TENANT, "mallory", UUID.randomUUID().toString(), session, "hi");
+        TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, session, claim);
+
+        ConsumerRecord<String, byte[]> dead = readRecordsUntil(Topics.DEAD_LETTERS, session, records -> !records.isEmpty()).get(0);
+        assertThat(header(dead, "dead-letter-reason")).contains("reserved");
+        assertThat(audit.listBySession(PlatformChain.TENANT, session)).isEmpty();
+    }
+
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
