@@ -7,13 +7,10 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * API keys are stored only as SHA-256 digests. A presented key is hashed and compared with the stored
- * digest in constant time, so neither the configuration nor the timing of a refusal reveals a key.
+ * API keys are stored only as SHA-256 digests, so the configuration never holds a usable key; a presented key is
+ * hashed and compared with the digests ({@code security.TenantKeys}).
  */
 public final class ApiKeys {
-
-    /** Compared against when a tenant is unknown, so that an unknown tenant costs the same as a wrong key. */
-    private static final byte[] NO_DIGEST = new byte[32];
 
     private ApiKeys() {
     }
@@ -42,15 +39,5 @@ public final class ApiKeys {
             throw new IllegalArgumentException("a SHA-256 digest is 64 hex digits");
         }
         return HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * Whether {@code presentedKey} hashes to {@code expectedDigest}. A missing key or a missing digest
-     * (unknown tenant) never matches, and still costs one hash and one comparison.
-     */
-    public static boolean matches(String presentedKey, byte[] expectedDigest) {
-        byte[] presented = sha256(presentedKey == null ? "" : presentedKey);
-        boolean equal = MessageDigest.isEqual(presented, expectedDigest == null ? NO_DIGEST : expectedDigest);
-        return equal && presentedKey != null && expectedDigest != null;
     }
 }

@@ -3,7 +3,8 @@ package dev.switchboard.gateway;
 /**
  * A message as a channel hands it to the gateway.
  *
- * @param user      the tenant's canonical id of the user who wrote it
+ * @param user      the tenant's canonical id of the user who wrote it (from the body when a tenant's backend sends it
+ *                  with the API key; from the token when the user sends it)
  * @param text      what the user wrote
  * @param messageId the channel's own id of the message, if it has one (for deduplication downstream)
  */
@@ -13,6 +14,11 @@ public record InboundMessage(String user, String text, String messageId) {
     public static final int MAX_USER_LENGTH = 128;
     /** Longest accepted channel message id, in characters. */
     public static final int MAX_MESSAGE_ID_LENGTH = 256;
+
+    /** The same message, written by {@code user}. */
+    public InboundMessage forUser(String user) {
+        return new InboundMessage(user, text, messageId);
+    }
 
     /**
      * Checks the message against the gateway's rules.

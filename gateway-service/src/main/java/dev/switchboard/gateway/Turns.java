@@ -20,13 +20,15 @@ public final class Turns {
     /**
      * A new turn of the principal's session, with fresh random turn and event ids.
      *
+     * @param sessionId   the session of the principal (tenant, message user), from {@link SessionIds}
      * @param traceparent the W3C trace context of the request (see {@link Traceparent#fromHeaderOrNew})
      */
-    public static TurnReceived received(String tenant, InboundMessage message, String traceparent, Instant now) {
+    public static TurnReceived received(String tenant, String sessionId, InboundMessage message, String traceparent,
+            Instant now) {
         Envelope envelope = Envelope.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setTenant(tenant)
-                .setSessionId(SessionIds.forPrincipal(tenant, message.user()))
+                .setSessionId(sessionId)
                 .setTurnId(UUID.randomUUID().toString())
                 .setPrincipal(Principal.newBuilder().setTenant(tenant).setUser(message.user()).build())
                 .setChannel(CHANNEL)

@@ -16,23 +16,6 @@ class ApiKeysTest {
     }
 
     @Test
-    void acceptsOnlyTheKeyWhoseDigestIsConfigured() {
-        byte[] digest = ApiKeys.parseDigest(TEST_KEY_SHA256);
-        assertThat(ApiKeys.matches("test-key", digest)).isTrue();
-        assertThat(ApiKeys.matches("test-key ", digest)).isFalse();
-        assertThat(ApiKeys.matches("TEST-KEY", digest)).isFalse();
-        assertThat(ApiKeys.matches("", digest)).isFalse();
-        assertThat(ApiKeys.matches(null, digest)).isFalse();
-    }
-
-    @Test
-    void nothingMatchesAnUnknownTenant() {
-        assertThat(ApiKeys.matches("test-key", null)).isFalse();
-        assertThat(ApiKeys.matches("", null)).isFalse();
-        assertThat(ApiKeys.matches(null, null)).isFalse();
-    }
-
-    @Test
     void readsDigestsInEitherCase() {
         assertThat(ApiKeys.parseDigest(TEST_KEY_SHA256.toUpperCase()))
                 .isEqualTo(ApiKeys.parseDigest(TEST_KEY_SHA256))

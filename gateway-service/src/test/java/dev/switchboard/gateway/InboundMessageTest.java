@@ -46,7 +46,7 @@ class InboundMessageTest {
     private static void assertRefused(InboundMessage message, String error, String mentioned) {
         assertThatThrownBy(() -> message.validate(10))
                 .isInstanceOfSatisfying(InvalidMessageException.class,
-                        e -> assertThat(e.error()).isEqualTo(error))
+                        e -> assertThat(e.code()).isEqualTo(error))
                 .hasMessageContaining(mentioned);
     }
 }

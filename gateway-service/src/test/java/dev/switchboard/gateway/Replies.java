@@ -2,7 +2,6 @@ package dev.switchboard.gateway;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,6 +13,7 @@ import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.schemas.Envelopes;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.testkit.EmbeddedKafka;
 
 /** Plays the supervisor in tests: writes replies to {@code replies.outbound}. */
 public final class Replies {
@@ -46,9 +46,12 @@ public final class Replies {
         return to(turn, text);
     }
 
-    /** Writes the replies in order, all with the same record key (so, to the same partition). */
-    public static void send(String bootstrap, String key, ReplyOutbound... replies) throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+    /**
+     * Writes the replies in order, all with the same record key (so, to the same partition), as the supervisor,
+     * their one writer.
+     */
+    public static void send(String key, ReplyOutbound... replies) throws Exception {
+        try (var producer = new KafkaProducer<>(EmbeddedKafka.shared().clientProperties("supervisor"),
                 Topics.REPLIES_OUTBOUND.keySerde().serializer(), Topics.REPLIES_OUTBOUND.valueSerde().serializer())) {
             for (ReplyOutbound reply : replies) {
                 producer.send(new ProducerRecord<>(Topics.REPLIES_OUTBOUND.name(), key, reply)).get();

@@ -13,10 +13,12 @@ import dev.switchboard.events.TurnReceived;
 
 class TurnsTest {
 
+    static final String SESSION = UUID.randomUUID().toString();
+
     @Test
     void opensATurnInThePrincipalsSession() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        TurnReceived turn = Turns.received("acme", new InboundMessage("alice", "hello", "m-7"),
+        TurnReceived turn = Turns.received("acme", SESSION, new InboundMessage("alice", "hello", "m-7"),
                 TraceparentTest.VALID, now);
 
         Envelope envelope = turn.getEnvelope();
@@ -25,7 +27,7 @@ class TurnsTest {
         assertThat(envelope.getTenant()).isEqualTo("acme");
         assertThat(envelope.getPrincipal().getTenant()).isEqualTo("acme");
         assertThat(envelope.getPrincipal().getUser()).isEqualTo("alice");
-        assertThat(envelope.getSessionId()).isEqualTo(SessionIds.forPrincipal("acme", "alice"));
+        assertThat(envelope.getSessionId()).isEqualTo(SESSION);
         assertThat(envelope.getChannel()).isEqualTo("webchat");
         assertThat(envelope.getTraceparent()).isEqualTo(TraceparentTest.VALID);
         assertThat(envelope.getOccurredAt()).isEqualTo(now);
@@ -37,8 +39,8 @@ class TurnsTest {
     @Test
     void everyTurnHasItsOwnIdsButTheSessionStays() {
         InboundMessage message = new InboundMessage("alice", "hello", null);
-        Envelope first = Turns.received("acme", message, TraceparentTest.VALID, Instant.now()).getEnvelope();
-        Envelope second = Turns.received("acme", message, TraceparentTest.VALID, Instant.now()).getEnvelope();
+        Envelope first = Turns.received("acme", SESSION, message, TraceparentTest.VALID, Instant.now()).getEnvelope();
+        Envelope second = Turns.received("acme", SESSION, message, TraceparentTest.VALID, Instant.now()).getEnvelope();
         assertThat(second.getSessionId()).isEqualTo(first.getSessionId());
         assertThat(second.getTurnId()).isNotEqualTo(first.getTurnId());
         assertThat(second.getEventId()).isNotEqualTo(first.getEventId()).isNotEqualTo(second.getTurnId());

@@ -27,6 +27,14 @@ public interface Channel {
     List<String> requiredSettings();
 
     /**
+     * Whether the platform names its users by phone number (WhatsApp, SMS). Such a number never becomes an id:
+     * an unlinked sender's principal is a keyed pseudonym of it instead.
+     */
+    default boolean namesUsersByPhoneNumber() {
+        return false;
+    }
+
+    /**
      * Checks that the request comes from the platform (its signature, secret token, ...), before anything
      * in the body is trusted or even parsed. Comparisons of secrets must take constant time.
      */

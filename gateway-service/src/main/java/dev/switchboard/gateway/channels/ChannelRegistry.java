@@ -2,6 +2,7 @@ package dev.switchboard.gateway.channels;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -42,6 +43,17 @@ public class ChannelRegistry {
     /** The channel with this id, if there is one. */
     public Optional<Channel> channel(String id) {
         return Optional.ofNullable(id).map(channels::get);
+    }
+
+    /** The ids of the channels whose users are phone numbers. */
+    public Set<String> phoneChannels() {
+        return channels.values().stream().filter(Channel::namesUsersByPhoneNumber).map(Channel::id)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The ids of every channel. */
+    public Set<String> ids() {
+        return channels.keySet();
     }
 
     /** Whether replies on this channel are delivered by calling the platform (not web chat). */

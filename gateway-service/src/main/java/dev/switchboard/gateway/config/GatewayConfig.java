@@ -2,23 +2,39 @@ package dev.switchboard.gateway.config;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-/** Tenants allowed to use the web chat API, and the limits of a request. */
+/** Tenants, the secrets that make ids unguessable, the limits of a request and the ingress limits. */
 @ConfigMapping(prefix = "switchboard.gateway")
 public interface GatewayConfig {
 
     /**
      * Tenants by id. Only the SHA-256 digest of each API key is configured, so the properties (and anyone
-     * who reads them) never hold a usable key.
+     * who reads them) never hold a usable key. A tenant whose users come only with tokens needs no entry.
      */
     Map<String, Tenant> tenants();
+
+    /**
+     * Base64 secret (at least 32 bytes) that session ids are an HMAC under ({@code SessionIds}); the same on
+     * every instance, from the environment ({@code SWITCHBOARD_GATEWAY_SESSION_KEY}).
+     */
+    Optional<String> sessionKey();
+
+    /**
+     * Base64 secret (at least 32 bytes) that phone numbers are pseudonymised under ({@code ChannelIdentities});
+     * the same on every instance, from the environment ({@code SWITCHBOARD_GATEWAY_PSEUDONYM_KEY}).
+     */
+    Optional<String> pseudonymKey();
 
     /** Longest accepted message text, in characters (Unicode code points). */
     @WithDefault("4000")
@@ -33,12 +49,49 @@ public interface GatewayConfig {
     @WithDefault("10s")
     Duration publishTimeout();
 
-    /** One tenant's credentials. */
+    /** Ingress limits per tenant, kept in memory by each instance. */
+    Limits limits();
+
+    /** One tenant's credentials and its own limits. */
     interface Tenant {
 
         /** Hex SHA-256 digest of the tenant's API key ({@code printf %s "$KEY" | sha256sum}). */
         @WithName("api-key-sha256")
-        @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be the 64 hex digits of a SHA-256 digest")
-        String apiKeySha256();
+        Optional<@Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be the 64 hex digits of a SHA-256 digest") String> apiKeySha256();
+
+        /** Messages per second this tenant may send, instead of {@link Limits#messagesPerSecond()}. */
+        OptionalDouble messagesPerSecond();
+
+        /** Burst of messages this tenant may send at once, instead of {@link Limits#messagesBurst()}. */
+        OptionalInt messagesBurst();
+    }
+
+    /** Limits that protect the broker and the agents from one tenant; per instance, in memory. */
+    interface Limits {
+
+        /** Messages per second a tenant may send (a token bucket refilled at this rate). */
+        @WithDefault("20")
+        @Positive
+        double messagesPerSecond();
+
+        /** Messages a tenant may send at once after a quiet period (the bucket's size). */
+        @WithDefault("40")
+        @Min(1)
+        int messagesBurst();
+
+        /** Link codes per minute a tenant may issue, over all its users. */
+        @WithDefault("60")
+        @Positive
+        double linkCodesPerMinute();
+
+        /** Link codes a tenant may issue at once. */
+        @WithDefault("20")
+        @Min(1)
+        int linkCodesBurst();
+
+        /** Reply streams (Server-Sent Events) a tenant may hold open at once. */
+        @WithDefault("100")
+        @Min(1)
+        int replyStreamsPerTenant();
     }
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
 
 import dev.switchboard.events.IdentityLink;
 import dev.switchboard.events.LinkCode;
@@ -44,6 +45,7 @@ public class IdentityLinkService {
     public static final String IDENTITY_LINKS = "identity-links";
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = Logger.getLogger(IdentityLinkService.class);
 
     private final MutinyEmitter<Record<String, LinkCode>> codes;
     private final MutinyEmitter<Record<String, IdentityLink>> links;
@@ -77,12 +79,12 @@ public class IdentityLinkService {
         List<LinkCode> active = activeCodes(tenant, user, now);
         if (active.size() >= config.maxActivePerUser()) {
             Instant firstExpiry = active.stream().map(LinkCode::getExpiresAt).min(Comparator.naturalOrder()).orElseThrow();
-            throw new LinkCodeLimitException("too_many_codes", "the user already holds " + active.size()
+            throw new LinkCodeLimitException(LinkCodeLimitException.TOO_MANY_CODES, "the user already holds " + active.size()
                     + " unexpired link codes, the most allowed; use one or wait until one expires",
                     Duration.between(now, firstExpiry));
         }
         limiter.tryAcquire(tenant + "\u0000" + user, now).ifPresent(wait -> {
-            throw new LinkCodeLimitException("too_many_requests", "at most " + config.maxPerHour()
+            throw new LinkCodeLimitException(LinkCodeLimitException.TOO_MANY_REQUESTS, "at most " + config.maxPerHour()
                     + " link codes per user per hour", wait);
         });
         String code = LinkCodes.generate(RANDOM);
@@ -139,8 +141,10 @@ public class IdentityLinkService {
                 .failWith(() -> new LinksUnavailableException("the broker did not acknowledge the " + what
                         + " within " + timeout.toSeconds() + " s"))
                 .onFailure(failure -> !(failure instanceof LinksUnavailableException))
-                .transform(failure -> new LinksUnavailableException("the broker refused the " + what + ": "
-                        + failure.getMessage()));
+                .transform(failure -> {
+                    LOG.warnf(failure, "The %s was not published", what);
+                    return new LinksUnavailableException("the broker refused the " + what);
+                });
     }
 
     private <V> List<V> tenantEntries(String storeName, String tenant) {

@@ -1,26 +1,26 @@
 package dev.switchboard.gateway.inbound;
 
 import java.time.Duration;
+import java.util.Map;
 
-/** A link code refused by a rate limit: the user asked for too many. */
-public class LinkCodeLimitException extends RuntimeException {
+import jakarta.ws.rs.core.Response;
 
-    private final String error;
-    private final Duration retryAfter;
+import dev.switchboard.runtime.problem.ProblemException;
 
-    LinkCodeLimitException(String error, String message, Duration retryAfter) {
-        super(message, null, false, false);
-        this.error = error;
-        this.retryAfter = retryAfter;
+/** A link code refused by a rate limit: 429 with {@code Retry-After}, the time until one may be issued. */
+public class LinkCodeLimitException extends ProblemException {
+
+    /** The user holds as many unexpired codes as allowed. */
+    public static final String TOO_MANY_CODES = "too-many-codes";
+    /** The user asked for too many codes within the hour. */
+    public static final String TOO_MANY_REQUESTS = "too-many-requests";
+
+    LinkCodeLimitException(String code, String detail, Duration retryAfter) {
+        super(Response.Status.TOO_MANY_REQUESTS, code, detail,
+                Map.of("Retry-After", Long.toString(Math.max(1, ceilSeconds(retryAfter)))));
     }
 
-    /** A stable, machine-readable code. */
-    public String error() {
-        return error;
-    }
-
-    /** When the user may ask again. */
-    public Duration retryAfter() {
-        return retryAfter;
+    private static long ceilSeconds(Duration duration) {
+        return (duration.toMillis() + 999) / 1000;
     }
 }

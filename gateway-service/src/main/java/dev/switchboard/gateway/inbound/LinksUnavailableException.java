@@ -1,9 +1,18 @@
 package dev.switchboard.gateway.inbound;
 
-/** Links or codes cannot be read or written now (Kafka Streams starting or rebalancing, broker down); retry. */
-public class LinksUnavailableException extends RuntimeException {
+import java.util.Map;
 
-    LinksUnavailableException(String message) {
-        super(message, null, false, false);
+import jakarta.ws.rs.core.Response;
+
+import dev.switchboard.runtime.problem.ProblemException;
+
+/**
+ * Links or codes cannot be read or written now (Kafka Streams starting or rebalancing, broker down): 503 with
+ * {@code Retry-After}, code {@code links-unavailable}.
+ */
+public class LinksUnavailableException extends ProblemException {
+
+    LinksUnavailableException(String detail) {
+        super(Response.Status.SERVICE_UNAVAILABLE, "links-unavailable", detail, Map.of("Retry-After", "5"));
     }
 }

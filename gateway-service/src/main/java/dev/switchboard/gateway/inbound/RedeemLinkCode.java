@@ -91,9 +91,9 @@ final class RedeemLinkCode implements Processor<String, ChannelMessage, String, 
             context.forward(record.withValue(new Redemption(record.key(), link)));
         }
         registry.counter(OUTCOMES_METRIC, "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
-        // Neither the code nor its digest is logged: the digest of a live code is as good as the code here.
-        LOG.infof("Link code from %s %s of tenant %s: %s", message.getChannel(), message.getChannelUserId(),
-                message.getTenant(), outcome);
+        // Neither the code nor its digest is logged (the digest of a live code is as good as the code here), nor
+        // the sender, who may be a phone number.
+        LOG.infof("Link code from %s of tenant %s: %s", message.getChannel(), message.getTenant(), outcome);
     }
 
     private void sweep(long now) {

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.state.Stores;
 import dev.switchboard.events.ChannelMessage;
 import dev.switchboard.events.IdentityLink;
 import dev.switchboard.events.LinkCode;
+import dev.switchboard.events.TurnReceived;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +36,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * and redeemed against {@code identity.link-codes}, read as a global table: it writes an
  * {@link IdentityLink} to {@code identity.links} and a tombstone to {@code identity.link-codes}, and opens
  * no turn. Every other message is resolved to its principal through {@code identity.links}, read as a
- * global table, and written as a {@code TurnReceived} to {@code turns.raw}, keyed by session id.
+ * global table, and written as a {@code TurnReceived} to {@code turns.raw}, keyed by session id; the address of
+ * a sender that is not linked is recorded on {@code identity.links} ({@link ChannelTurns#addressKey}), for delivery.
  */
 @ApplicationScoped
 public class TopologyProducer {
@@ -51,8 +53,12 @@ public class TopologyProducer {
     /** The repartition of link code attempts by code digest. */
     static final String LINK_CODE_ATTEMPTS = "link-code-attempts";
 
+    /** What one message needs to become a turn: its sender's link and recorded address, each possibly null. */
+    record Sender(ChannelMessage message, IdentityLink link, IdentityLink recordedAddress) {
+    }
+
     @Produces
-    public Topology topology(InboundConfig config, MeterRegistry registry) {
+    public Topology topology(InboundConfig config, MeterRegistry registry, ChannelTurns turns) {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> keys = Serdes.String();
 
@@ -71,16 +77,42 @@ public class TopologyProducer {
         firstDeliveries.split(Named.as("inbound-"))
                 .branch((key, message) -> LinkCodes.parse(message.getText()).isPresent(),
                         Branched.withConsumer(codes -> redeem(codes, config, registry), "link-codes"))
-                .defaultBranch(Branched.withConsumer(messages -> messages
-                        .leftJoin(links,
-                                (key, message) -> ChannelTurns.linkKey(message.getTenant(), message.getChannel(),
-                                        message.getChannelUserId()),
-                                ChannelTurns::received,
-                                Named.as("resolve-principal"))
-                        .selectKey((key, turn) -> turn.getEnvelope().getSessionId(), Named.as("key-by-session"))
-                        .to(Topics.TURNS_RAW.name(), produced(Topics.TURNS_RAW)), "messages"));
+                .defaultBranch(Branched.withConsumer(messages -> resolve(messages, links, turns), "messages"));
 
         return builder.build();
+    }
+
+    /**
+     * Resolves each message to its principal through the links (and the recorded address of an unlinked
+     * sender), writes its turn, and records the address of an unlinked sender whose address is not recorded
+     * yet, in the same transaction as the turn: by the time its reply exists, the address is on the topic.
+     */
+    private static void resolve(KStream<String, ChannelMessage> messages, GlobalKTable<String, IdentityLink> links,
+            ChannelTurns turns) {
+        KStream<String, Sender> senders = messages
+                .leftJoin(links,
+                        (key, message) -> ChannelTurns.linkKey(message.getTenant(), message.getChannel(),
+                                message.getChannelUserId()),
+                        (message, link) -> new Sender(message, link, null),
+                        Named.as("resolve-principal"))
+                .leftJoin(links,
+                        (key, sender) -> ChannelTurns.addressKey(sender.message().getTenant(),
+                                sender.message().getChannel(), sender.message().getChannelUserId()),
+                        (sender, address) -> new Sender(sender.message(), sender.link(), address),
+                        Named.as("find-recorded-address"));
+        senders
+                .map((key, sender) -> {
+                    TurnReceived turn = turns.received(key, sender.message(), sender.link());
+                    return KeyValue.pair(turn.getEnvelope().getSessionId(), turn);
+                }, Named.as("turn-by-session"))
+                .to(Topics.TURNS_RAW.name(), produced(Topics.TURNS_RAW));
+        senders
+                .mapValues(sender -> turns.addressToRecord(sender.message(), sender.link(), sender.recordedAddress()),
+                        Named.as("address-to-record"))
+                .filter((key, address) -> address != null, Named.as("unrecorded-addresses"))
+                .selectKey((key, address) -> ChannelTurns.addressKey(address.getTenant(), address.getChannel(),
+                        address.getChannelUserId()), Named.as("key-by-address"))
+                .to(Topics.IDENTITY_LINKS.name(), produced(Topics.IDENTITY_LINKS));
     }
 
     private static void redeem(KStream<String, ChannelMessage> attempts, InboundConfig config, MeterRegistry registry) {

@@ -1,11 +1,16 @@
 package dev.switchboard.gateway.messaging;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
 
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.runtime.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -19,6 +24,8 @@ import io.smallrye.reactive.messaging.kafka.Record;
 public class TurnService {
 
     public static final String TURNS_RAW = "turns-raw";
+
+    private static final Logger LOG = Logger.getLogger(TurnService.class);
 
     private final MutinyEmitter<Record<String, TurnReceived>> turns;
     private final GatewayConfig config;
@@ -40,14 +47,21 @@ public class TurnService {
                 .failWith(() -> new PublishFailedException("the broker did not acknowledge the turn within "
                         + config.publishTimeout().toSeconds() + " s"))
                 .onFailure(failure -> !(failure instanceof PublishFailedException))
-                .transform(failure -> new PublishFailedException("the broker refused the turn: " + failure.getMessage()));
+                .transform(failure -> {
+                    LOG.warnf(failure, "Turn %s not published", turn.getEnvelope().getEventId());
+                    return new PublishFailedException("the broker refused the turn");
+                });
     }
 
-    /** A turn that could not be handed to Kafka; the client may retry. */
-    public static class PublishFailedException extends RuntimeException {
+    /**
+     * A turn that could not be handed to Kafka: 503 with {@code Retry-After}, code {@code broker-unavailable}.
+     * Nothing was published, so the client may send the message again.
+     */
+    public static class PublishFailedException extends ProblemException {
 
-        PublishFailedException(String message) {
-            super(message);
+        PublishFailedException(String reason) {
+            super(Response.Status.SERVICE_UNAVAILABLE, "broker-unavailable", "The message was not accepted, because "
+                    + reason + "; nothing was published, so it is safe to send it again", Map.of("Retry-After", "5"));
         }
     }
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.switchboard.runtime.problem.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
@@ -15,7 +16,7 @@ import io.vertx.ext.web.Router;
 
 /**
  * Answers a request whose declared {@code Content-Length} exceeds {@code quarkus.http.limits.max-body-size}
- * with a JSON 413, before the body is read. The HTTP layer enforces the same limit (also on chunked
+ * with a 413 problem, before the body is read (and before authentication: nothing of the body is trusted). The HTTP layer enforces the same limit (also on chunked
  * bodies), but with an empty answer; this route only runs just before it to say what went wrong.
  */
 @ApplicationScoped
@@ -40,14 +41,16 @@ public class BodySizeLimit {
                 context.next();
                 return;
             }
-            JsonObject error = new JsonObject(Map.of("error", "body_too_large", "message",
-                    "the request body is " + length + " bytes; the limit is " + limit + " bytes"));
+            Problem problem = Problem.of(413, "body-too-large",
+                    "The request body is " + length + " bytes; the limit is " + limit + " bytes");
+            JsonObject body = new JsonObject(Map.of("type", problem.type(), "title", problem.title(),
+                    "status", problem.status(), "detail", problem.detail(), "code", problem.code()));
             context.response()
                     .setStatusCode(413)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                     // the body is not read: the connection cannot be reused
                     .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(error.encode());
+                    .end(body.encode());
         });
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -21,30 +22,48 @@ import dev.switchboard.events.Envelope;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.gateway.InboundMessage;
 import dev.switchboard.gateway.ReplyHub;
+import dev.switchboard.gateway.SessionIds;
 import dev.switchboard.gateway.Traceparent;
 import dev.switchboard.gateway.Turns;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.limits.IngressLimits;
 import dev.switchboard.gateway.messaging.TurnService;
+import dev.switchboard.runtime.problem.Problem;
+import dev.switchboard.runtime.problem.ProblemException;
+import dev.switchboard.runtime.security.Caller;
+import dev.switchboard.runtime.security.Roles;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The web chat channel: a tenant's backend posts its users' messages and reads the replies, either in
- * the answer ({@code ?wait=<seconds>}) or as a stream of Server-Sent Events per session.
+ * The web chat channel: messages of a tenant's users and their replies, either in the answer
+ * ({@code ?wait=<seconds>}) or as a stream of Server-Sent Events per session.
+ *
+ * <p>Two kinds of caller have role {@code user}: the tenant's backend with the tenant's API key, which vouches
+ * for its users and so names the user in each message and may read any session of the tenant; and an end user
+ * with a token, who writes as the token's subject and reads only that user's own session.
  */
 @Path("/v1/tenants/{tenant}")
-@TenantAuthenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class WebChatResource {
 
     private final GatewayConfig config;
     private final TurnService turns;
     private final ReplyHub hub;
+    private final SessionIds sessions;
+    private final IngressLimits limits;
+    private final WebChatUsers users;
+    private final Caller caller;
 
-    WebChatResource(GatewayConfig config, TurnService turns, ReplyHub hub) {
+    WebChatResource(GatewayConfig config, TurnService turns, ReplyHub hub, SessionIds sessions, IngressLimits limits,
+            WebChatUsers users, Caller caller) {
         this.config = config;
         this.turns = turns;
         this.hub = hub;
+        this.sessions = sessions;
+        this.limits = limits;
+        this.users = users;
+        this.caller = caller;
     }
 
     /**
@@ -54,15 +73,19 @@ public class WebChatResource {
     @POST
     @Path("/messages")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.USER)
     public Uni<Response> post(@RestPath String tenant, @RestQuery String wait,
-            @RestHeader("traceparent") String traceparent, InboundMessage message) {
+            @RestHeader("traceparent") String traceparent, InboundMessage body) {
+        limits.message(tenant);
         Duration waitFor = parseWait(wait);
-        if (message == null) {
-            throw new ApiException(Response.Status.BAD_REQUEST, "missing_body",
-                    "the body must be a JSON object with user and text");
+        if (body == null) {
+            throw ProblemException.badRequest("missing-body", "The body must be a JSON object with user and text");
         }
+        InboundMessage message = body.forUser(users.author(body.user()));
         message.validate(config.maxTextLength());
-        TurnReceived turn = Turns.received(tenant, message, Traceparent.fromHeaderOrNew(traceparent), Instant.now());
+        users.requireWebChatUser(message.user());
+        TurnReceived turn = Turns.received(tenant, sessions.forPrincipal(tenant, message.user()), message,
+                Traceparent.fromHeaderOrNew(traceparent), Instant.now());
         Envelope envelope = turn.getEnvelope();
         if (waitFor == null) {
             return turns.publish(turn)
@@ -73,21 +96,29 @@ public class WebChatResource {
         Uni<Response> reply = waiter.reply()
                 .map(outbound -> Response.ok(RepliedTurn.of(envelope, outbound)).build())
                 .ifNoItem().after(waitFor)
-                .recoverWithItem(() -> Response.status(Response.Status.GATEWAY_TIMEOUT)
+                .recoverWithItem(() -> Response.status(Response.Status.GATEWAY_TIMEOUT).type(Problem.MEDIA_TYPE)
                         .entity(PendingTurn.of(envelope, waitFor.toSeconds())).build());
         return turns.publish(turn)
                 .chain(() -> reply)
                 .eventually(waiter::close);
     }
 
-    /** The replies of one session of this tenant, from now on, as Server-Sent Events with JSON data. */
+    /**
+     * The replies of one session of this tenant, from now on, as Server-Sent Events with JSON data. A user
+     * token reads only its own user's session; any other session id answers 404, as if it did not exist.
+     */
     @GET
     @Path("/sessions/{sessionId}/replies")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.USER)
     public Multi<ReplyEvent> replies(@RestPath String tenant, @RestPath String sessionId) {
         requireUuid(sessionId);
-        return hub.stream(tenant, sessionId).map(ReplyEvent::of);
+        if (!caller.holdsApiKey() && !sessionId.equals(sessions.forPrincipal(tenant, caller.name()))) {
+            throw ProblemException.notFound();
+        }
+        IngressLimits.StreamPermit permit = limits.openStream(tenant);
+        return hub.stream(tenant, sessionId).map(ReplyEvent::of).onTermination().invoke(permit::release);
     }
 
     private Duration parseWait(String wait) {
@@ -102,8 +133,8 @@ public class WebChatResource {
             seconds = -1;
         }
         if (seconds < 1 || seconds > maxSeconds) {
-            throw new ApiException(Response.Status.BAD_REQUEST, "invalid_wait",
-                    "wait must be a whole number of seconds from 1 to " + maxSeconds + ", got: " + wait);
+            throw ProblemException.badRequest("invalid-wait",
+                    "wait must be a whole number of seconds from 1 to " + maxSeconds);
         }
         return Duration.ofSeconds(seconds);
     }
@@ -112,7 +143,7 @@ public class WebChatResource {
         try {
             UUID.fromString(sessionId);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(Response.Status.BAD_REQUEST, "invalid_session_id",
+            throw ProblemException.badRequest("invalid-session-id",
                     "sessionId must be a UUID, as returned when a message is posted");
         }
     }

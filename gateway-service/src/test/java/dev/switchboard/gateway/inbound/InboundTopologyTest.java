@@ -39,6 +39,9 @@ class InboundTopologyTest {
     static final String LINK_KEY = "acme/whatsapp/" + PHONE;
     static final String CODE = "7KQ4M-9XPRT";
     static final String CODE_KEY = LinkCodes.key("acme", LinkCodes.sha256Hex(CODE));
+    static final SessionIds SESSIONS = ChannelTurnsTest.SESSIONS;
+    static final ChannelIdentities IDENTITIES = ChannelTurnsTest.IDENTITIES;
+    static final String PSEUDONYM = IDENTITIES.unlinkedUser("acme", "whatsapp", PHONE);
 
     record Config(Duration dedupeRetention, Duration dedupePurgeInterval, LinkCodes linkCodes) implements InboundConfig {
         record Codes(Duration ttl, int maxActivePerUser, int maxPerHour, Duration sweepInterval,
@@ -74,7 +77,8 @@ class InboundTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, STATE_DIR);
-        TopologyTestDriver created = new TopologyTestDriver(new TopologyProducer().topology(CONFIG, registry), props, START);
+        TopologyTestDriver created = new TopologyTestDriver(new TopologyProducer().topology(CONFIG, registry,
+                new ChannelTurns(SESSIONS, IDENTITIES)), props, START);
         inbound = input(created, Topics.CHANNELS_INBOUND);
         codesIn = input(created, Topics.IDENTITY_LINK_CODES);
         linksIn = input(created, Topics.IDENTITY_LINKS);
@@ -130,14 +134,35 @@ class InboundTopologyTest {
     // ---- identity resolution
 
     @Test
-    void anUnlinkedSenderIsAPrincipalOfItsOwn() {
+    void anUnlinkedPhoneNumberIsAPseudonymousPrincipalWhoseAddressIsRecordedOnce() {
         send("wamid.1", PHONE, "hello");
         TestRecord<String, TurnReceived> turn = turns.readRecord();
-        String user = "whatsapp:" + PHONE;
-        assertThat(turn.key()).isEqualTo(SessionIds.forPrincipal("acme", user));
-        assertThat(turn.value().getEnvelope().getPrincipal().getUser()).isEqualTo(user);
+        assertThat(turn.key()).isEqualTo(SESSIONS.forPrincipal("acme", PSEUDONYM));
+        assertThat(turn.value().getEnvelope().getPrincipal().getUser()).isEqualTo(PSEUDONYM)
+                .matches("whatsapp:p-[a-z2-7]{20}");
+        assertThat(turn.value().toString()).as("the turn names no digits of the number")
+                .doesNotContain(PHONE).doesNotContain(PHONE.substring(5));
         assertThat(turn.value().getEnvelope().getChannel()).isEqualTo("whatsapp");
         assertThat(turn.value().getChannelMessageId()).isEqualTo("wamid.1");
+
+        TestRecord<String, IdentityLink> address = linksOut.readRecord();
+        assertThat(address.key()).isEqualTo(ChannelTurns.addressKey("acme", "whatsapp", PHONE));
+        assertThat(address.value().getUser()).isEqualTo(PSEUDONYM);
+        assertThat(address.value().getChannelUserId()).isEqualTo(PHONE);
+        assertThat(linksOut.isEmpty()).isTrue();
+
+        forwardLinks(List.of(KeyValue.pair(address.key(), address.value())));
+        send("wamid.2", PHONE, "again");
+        assertThat(turns.readRecord().value().getEnvelope().getPrincipal().getUser()).isEqualTo(PSEUDONYM);
+        assertThat(linksOut.isEmpty()).as("the address is recorded already").isTrue();
+    }
+
+    @Test
+    void anOpaqueChannelIdentityIsAPrincipalOfItsOwnUnderItsName() {
+        inbound.pipeInput("telegram:1:7", ChannelMessage.newBuilder().setTenant("acme").setChannel("telegram")
+                .setChannelUserId("1111111").setPlatformMessageId("1:7").setText("hi").setReceivedAt(START).build());
+        assertThat(turns.readRecord().value().getEnvelope().getPrincipal().getUser()).isEqualTo("telegram:1111111");
+        assertThat(linksOut.readRecord().key()).isEqualTo(ChannelTurns.addressKey("acme", "telegram", "1111111"));
     }
 
     @Test
@@ -148,16 +173,19 @@ class InboundTopologyTest {
 
         send("wamid.2", PHONE, "where is my order?");
         TestRecord<String, TurnReceived> turn = turns.readRecord();
-        assertThat(turn.key()).isEqualTo(SessionIds.forPrincipal("acme", "ann"));
-        assertThat(turn.value().getEnvelope().getSessionId()).isEqualTo(SessionIds.forPrincipal("acme", "ann"));
+        assertThat(turn.key()).isEqualTo(SESSIONS.forPrincipal("acme", "ann"));
+        assertThat(turn.value().getEnvelope().getSessionId()).isEqualTo(SESSIONS.forPrincipal("acme", "ann"));
         assertThat(turn.value().getEnvelope().getPrincipal().getUser()).isEqualTo("ann");
         assertThat(turn.value().getEnvelope().getChannel()).isEqualTo("whatsapp");
         assertThat(turn.value().getText()).isEqualTo("where is my order?");
 
+        assertThat(linksOut.isEmpty()).as("a linked sender's address is its link").isTrue();
+
         linksIn.pipeInput(LINK_KEY, null);
         send("wamid.3", PHONE, "still me?");
-        assertThat(turns.readRecord().value().getEnvelope().getPrincipal().getUser()).isEqualTo("whatsapp:" + PHONE);
+        assertThat(turns.readRecord().value().getEnvelope().getPrincipal().getUser()).isEqualTo(PSEUDONYM);
         assertThat(turns.isEmpty()).isTrue();
+        assertThat(linksOut.readRecord().value().getUser()).isEqualTo(PSEUDONYM);
     }
 
     // ---- link codes
@@ -230,7 +258,11 @@ class InboundTopologyTest {
 
     /** Delivers what the topology wrote to identity.links to its global table, as the broker would. */
     private void forwardLinks() {
-        linksOut.readKeyValuesToList().forEach(link -> linksIn.pipeInput(link.key, link.value));
+        forwardLinks(linksOut.readKeyValuesToList());
+    }
+
+    private void forwardLinks(List<KeyValue<String, IdentityLink>> links) {
+        links.forEach(link -> linksIn.pipeInput(link.key, link.value));
     }
 
     private void send(String platformMessageId, String from, String text) {

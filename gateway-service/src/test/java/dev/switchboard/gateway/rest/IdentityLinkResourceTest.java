@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,21 +26,29 @@ import dev.switchboard.events.ChannelMessage;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.LinkCode;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.gateway.Callers;
 import dev.switchboard.gateway.SessionIds;
+import dev.switchboard.gateway.inbound.ChannelIdentities;
 import dev.switchboard.gateway.inbound.IdentityLinkService;
 import dev.switchboard.gateway.inbound.LinkCodes;
+import dev.switchboard.runtime.problem.Problem;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TestTokens;
+import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "principal", value = Callers.PRINCIPAL))
+@WithTestResource(TokenTestResource.class)
 class IdentityLinkResourceTest {
 
     static final String CODES = "/v1/tenants/{tenant}/users/{user}/link-codes";
@@ -51,8 +60,17 @@ class IdentityLinkResourceTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @TestHTTPResource(value = "health/ready", management = true) // under the management root, /q
+    URL ready;
+
     @Inject
     IdentityLinkService service;
+
+    @Inject
+    SessionIds sessions;
+
+    @Inject
+    ChannelIdentities identities;
 
     @Inject
     MeterRegistry registry;
@@ -67,7 +85,7 @@ class IdentityLinkResourceTest {
     void newUserAndAReadyGateway() {
         user = "user-" + UUID.randomUUID();
         phone = "+49151" + (10_000_000 + (long) (Math.random() * 89_999_999));
-        await().atMost(KAFKA_TIMEOUT).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        await().atMost(KAFKA_TIMEOUT).until(() -> given().get(ready).statusCode() == 200);
         // Readiness does not wait for Kafka Streams; the link endpoints answer 503 until it runs.
         await().atMost(KAFKA_TIMEOUT).until(() -> streams.state() == KafkaStreams.State.RUNNING);
     }
@@ -102,22 +120,39 @@ class IdentityLinkResourceTest {
         await().atMost(KAFKA_TIMEOUT).until(() -> service.activeCodes("acme", user, Instant.now()).size() == 3);
 
         Response refused = asAcme().post(CODES, "acme", user);
-        refused.then().statusCode(429).body("error", equalTo("too_many_codes"));
+        refused.then().statusCode(429).contentType(Problem.MEDIA_TYPE).body("code", equalTo("too-many-codes"));
         assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 600L);
         asAcme().post(CODES, "acme", "another-" + user).then().statusCode(201);
     }
 
     @Test
-    void requiresTheTenantsApiKey() {
+    void requiresTheTenantsApiKeyOrTheUsersOwnToken() {
         given().post(CODES, "acme", user).then().statusCode(401);
-        given().header(ApiKeyFilter.API_KEY_HEADER, "wrong").get(LINKS, "acme", user).then().statusCode(401);
+        given().header("X-Api-Key", "wrong").get(LINKS, "acme", user).then().statusCode(401);
         given().delete(LINK, "acme", user, "whatsapp", phone).then().statusCode(401);
+
+        Callers.asUser("acme", user).post(CODES, "acme", user).then().statusCode(201);
+        Callers.asUser("acme", user).get(LINKS, "acme", user).then().statusCode(200);
+        Callers.asUser("acme", user).post(CODES, "acme", "someone-else").then().statusCode(403)
+                .contentType(Problem.MEDIA_TYPE).body("code", equalTo("forbidden"));
+        Callers.asUser("acme", user).get(LINKS, "acme", "someone-else").then().statusCode(403);
+        Callers.asUser("acme", user).delete(LINK, "acme", "someone-else", "whatsapp", phone).then().statusCode(403);
+    }
+
+    @Test
+    void anOperatorLooksAfterTheLinksOfTheTenantsUsersButIssuesNoCodes() {
+        String operator = TestTokens.operator("acme");
+        Callers.withToken(operator).get(LINKS, "acme", user).then().statusCode(200).body("size()", equalTo(0));
+        Callers.withToken(operator).delete(LINK, "acme", user, "whatsapp", phone).then().statusCode(404)
+                .body("code", equalTo("link-not-found"));
+        Callers.withToken(operator).post(CODES, "acme", user).then().statusCode(403);
+        Callers.withToken(TestTokens.auditor("acme")).get(LINKS, "acme", user).then().statusCode(403);
     }
 
     @Test
     void revokingAnIdentityThatIsNotLinkedIs404() {
         asAcme().delete(LINK, "acme", user, "whatsapp", phone).then().statusCode(404)
-                .body("error", equalTo("link_not_found"));
+                .contentType(Problem.MEDIA_TYPE).body("code", equalTo("link-not-found"));
         asAcme().get(LINKS, "acme", user).then().statusCode(200).body("size()", equalTo(0));
     }
 
@@ -133,7 +168,7 @@ class IdentityLinkResourceTest {
                 .body("[0].channel", equalTo("whatsapp"))
                 .body("[0].channelUserId", equalTo(phone)));
 
-        String webSession = SessionIds.forPrincipal("acme", user);
+        String webSession = sessions.forPrincipal("acme", user);
         String question = "q-" + UUID.randomUUID();
         String followUp = "f-" + UUID.randomUUID();
         double redeliveries = redeliveries();
@@ -158,11 +193,12 @@ class IdentityLinkResourceTest {
                 .body("size()", equalTo(0)));
         String afterRevocation = "r-" + UUID.randomUUID();
         send(afterRevocation, "who am I now?");
-        String ownSession = SessionIds.forPrincipal("acme", "whatsapp:" + phone);
+        String pseudonym = identities.unlinkedUser("acme", "whatsapp", phone);
+        String ownSession = sessions.forPrincipal("acme", pseudonym);
         try (var turns = TopicReader.fromBeginning(bootstrap, Topics.TURNS_RAW)) {
             TurnReceived turn = turns.first(ownSession, KAFKA_TIMEOUT).value();
             assertThat(turn.getChannelMessageId()).isEqualTo(afterRevocation);
-            assertThat(turn.getEnvelope().getPrincipal().getUser()).isEqualTo("whatsapp:" + phone);
+            assertThat(turn.getEnvelope().getPrincipal().getUser()).isEqualTo(pseudonym).doesNotContain(phone.substring(1));
         }
     }
 
@@ -193,6 +229,6 @@ class IdentityLinkResourceTest {
     }
 
     private static RequestSpecification asAcme() {
-        return given().header(ApiKeyFilter.API_KEY_HEADER, "test-key");
+        return given().header("X-Api-Key", Callers.ACME_KEY);
     }
 }

@@ -13,10 +13,10 @@ import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import dev.switchboard.schemas.Topics;
 import io.quarkus.runtime.StartupEvent;
 
@@ -46,17 +46,16 @@ public class SentMessages {
     private final TopicFollower<ReplyOutbound> follower;
     private final KafkaProducer<String, ReplyOutbound> producer;
 
-    SentMessages(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.follower = new TopicFollower<>(bootstrap, Topics.CHANNELS_SENT, Duration.ofDays(LOOK_BACK_DAYS),
+    SentMessages(KafkaClientConfig kafka) {
+        this.follower = new TopicFollower<>(kafka.connection(), Topics.CHANNELS_SENT, Duration.ofDays(LOOK_BACK_DAYS),
                 (key, reply) -> {
                     if (reply != null) {
                         sent.put(key, reply);
                     }
                 });
-        this.producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.CLIENT_ID_CONFIG, "switchboard-gateway-channels-sent"),
+        this.producer = new KafkaProducer<>(kafka.with(Map.of(
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.CLIENT_ID_CONFIG, "switchboard-gateway-channels-sent")),
                 Topics.CHANNELS_SENT.keySerde().serializer(), Topics.CHANNELS_SENT.valueSerde().serializer());
     }
 

@@ -30,7 +30,7 @@ final class TopicFollower<V> {
 
     private static final Logger LOG = Logger.getLogger(TopicFollower.class);
 
-    private final String bootstrap;
+    private final Map<String, Object> connection;
     private final Topic<String, V> topic;
     private final Duration lookBack;
     private final BiConsumer<String, V> apply;
@@ -39,9 +39,12 @@ final class TopicFollower<V> {
     private volatile boolean running = true;
     private Thread thread;
 
-    /** @param lookBack how far back to start reading, or null for the beginning */
-    TopicFollower(String bootstrap, Topic<String, V> topic, Duration lookBack, BiConsumer<String, V> apply) {
-        this.bootstrap = bootstrap;
+    /**
+     * @param connection bootstrap servers and the service's credentials ({@code KafkaClientConfig#connection()})
+     * @param lookBack   how far back to start reading, or null for the beginning
+     */
+    TopicFollower(Map<String, Object> connection, Topic<String, V> topic, Duration lookBack, BiConsumer<String, V> apply) {
+        this.connection = Map.copyOf(connection);
         this.topic = topic;
         this.lookBack = lookBack;
         this.apply = apply;
@@ -73,11 +76,11 @@ final class TopicFollower<V> {
 
     private void follow() {
         while (running) {
-            try (KafkaConsumer<String, V> records = new KafkaConsumer<>(Map.<String, Object>of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-gateway-" + topic.name() + "-" + UUID.randomUUID(),
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+            Map<String, Object> settings = new HashMap<>(connection);
+            settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-gateway-" + topic.name() + "-" + UUID.randomUUID());
+            settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            try (KafkaConsumer<String, V> records = new KafkaConsumer<>(settings,
                     topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
                 consumer = records;
                 if (!running) {

@@ -69,6 +69,11 @@ public class TwilioSmsChannel implements Channel {
     }
 
     @Override
+    public boolean namesUsersByPhoneNumber() {
+        return true;
+    }
+
+    @Override
     public List<String> requiredSettings() {
         return List.of(AUTH_TOKEN, ACCOUNT_SID, FROM_NUMBER);
     }

@@ -58,6 +58,11 @@ public class WhatsAppChannel implements Channel {
     }
 
     @Override
+    public boolean namesUsersByPhoneNumber() {
+        return true;
+    }
+
+    @Override
     public List<String> requiredSettings() {
         return List.of(APP_SECRET, VERIFY_TOKEN, PHONE_NUMBER_ID, ACCESS_TOKEN);
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -30,6 +31,8 @@ import dev.switchboard.gateway.channels.WebhookRequest;
 import dev.switchboard.gateway.channels.messaging.ChannelDeliveryReports;
 import dev.switchboard.gateway.channels.messaging.ChannelMessageService;
 import dev.switchboard.gateway.channels.messaging.SentMessages;
+import dev.switchboard.runtime.problem.ProblemException;
+import dev.switchboard.runtime.problem.Problems;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -38,8 +41,13 @@ import io.smallrye.mutiny.Uni;
  * published to {@code channels.inbound} and its status updates written as delivery reports to
  * {@code deliveries}. The platform gets 200 only once the broker has acknowledged all of that, so that a
  * failure makes it deliver the webhook again.
+ *
+ * <p>The caller is the platform, which holds no token: the route is {@code @PermitAll} for the token layer and
+ * authenticates every request itself, by the tenant's secret for the channel. Refusals are problem answers that
+ * say nothing about the tenant's settings.
  */
 @Path("/v1/channels/{tenant}/{channel}/webhook")
+@PermitAll // authenticated by the platform's signature, checked here, not by a token
 public class ChannelWebhookResource {
 
     private static final Logger LOG = Logger.getLogger(ChannelWebhookResource.class);
@@ -64,7 +72,7 @@ public class ChannelWebhookResource {
         Optional<Channel> channel = registry.channel(channelId);
         Optional<ChannelSettings> settings = channel.flatMap(c -> registry.settings(tenant, c));
         if (settings.isEmpty()) {
-            return Response.status(Response.Status.NOT_FOUND).build();
+            throw ProblemException.notFound();
         }
         WebhookAnswer answer = channel.get().handshake(request(headers, uri, null), settings.get());
         if (answer.status() != 200) {
@@ -80,14 +88,15 @@ public class ChannelWebhookResource {
         Optional<Channel> channel = registry.channel(channelId);
         Optional<ChannelSettings> settings = channel.flatMap(c -> registry.settings(tenant, c));
         if (settings.isEmpty()) {
-            return Uni.createFrom().item(Response.status(Response.Status.NOT_FOUND).build());
+            throw ProblemException.notFound();
         }
         WebhookRequest request = request(headers, uri, body);
         Verification verification = channel.get().verify(request, settings.get());
         if (!verification.accepted()) {
             LOG.warnf("Webhook for %s/%s rejected with %d: %s", tenant, channelId, verification.status(),
                     verification.reason());
-            return Uni.createFrom().item(Response.status(verification.status()).build());
+            return Uni.createFrom().item(Problems.builder(verification.status(), "invalid-signature",
+                    "The request is not signed for this tenant and channel").build());
         }
         Inbound inbound;
         try {
@@ -95,7 +104,8 @@ public class ChannelWebhookResource {
         } catch (IllegalArgumentException e) {
             // Signed by the platform but not understood: a retry would not help.
             LOG.warnf("Webhook for %s/%s not understood: %s", tenant, channelId, e.getMessage());
-            return Uni.createFrom().item(Response.status(Response.Status.BAD_REQUEST).build());
+            return Uni.createFrom().item(Problems.response(Response.Status.BAD_REQUEST, "unreadable-webhook",
+                    "The body is not what the platform sends"));
         }
         String traceparent = Traceparent.fromHeaderOrNew(headers.getHeaderString("traceparent"));
         return messages.publish(tenant, channelId, inbound.messages(), traceparent)
@@ -103,7 +113,8 @@ public class ChannelWebhookResource {
                 .map(done -> toResponse(inbound.answer()))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.errorf(failure, "Webhook for %s/%s not stored; the platform will retry", tenant, channelId);
-                    return Response.status(Response.Status.SERVICE_UNAVAILABLE).build();
+                    return Problems.builder(503, "broker-unavailable", "Not stored; deliver the webhook again")
+                            .header("Retry-After", "5").build();
                 });
     }
 

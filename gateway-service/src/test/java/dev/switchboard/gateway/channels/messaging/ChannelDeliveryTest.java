@@ -28,15 +28,20 @@ import dev.switchboard.events.IdentityLink;
 import dev.switchboard.events.Principal;
 import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.gateway.Callers;
 import dev.switchboard.gateway.channels.FakePlatform;
 import dev.switchboard.gateway.channels.FakePlatform.Answer;
 import dev.switchboard.gateway.channels.FakePlatformsConfigSource;
 import dev.switchboard.gateway.channels.FormBody;
 import dev.switchboard.gateway.channels.Samples;
+import dev.switchboard.gateway.inbound.ChannelIdentities;
+import dev.switchboard.gateway.inbound.ChannelTurns;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -45,7 +50,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * standing in for each platform's send API; the delivery reports and dead letters read back from the broker.
  */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "principal", value = Callers.PRINCIPAL))
+@WithTestResource(TokenTestResource.class)
 class ChannelDeliveryTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -55,6 +61,9 @@ class ChannelDeliveryTest {
 
     @Inject
     DeliveryAddressBook addresses;
+
+    @Inject
+    ChannelIdentities identities;
 
     FakePlatform platform = FakePlatformsConfigSource.platform();
 
@@ -72,6 +81,19 @@ class ChannelDeliveryTest {
                 .build();
         return ReplyOutbound.newBuilder().setEnvelope(envelope).setKind(ReplyKind.AGENT_REPLY).setText(text)
                 .setAgent("concierge").build();
+    }
+
+    /**
+     * Records where replies to an unlinked channel identity go, as the inbound topology does with its first turn,
+     * and returns its principal user.
+     */
+    String unlinked(String channel, String channelUserId) {
+        String user = identities.unlinkedUser("acme", channel, channelUserId);
+        TopicWriter.send(bootstrap, Topics.IDENTITY_LINKS, ChannelTurns.addressKey("acme", channel, channelUserId),
+                IdentityLink.newBuilder().setTenant("acme").setChannel(channel).setChannelUserId(channelUserId)
+                        .setUser(user).setLinkedAt(Instant.now()).build());
+        await().atMost(TIMEOUT).until(() -> addresses.addressOf("acme", channel, user).isPresent());
+        return user;
     }
 
     void send(ReplyOutbound reply) {
@@ -102,9 +124,9 @@ class ChannelDeliveryTest {
     }
 
     @Test
-    void whatsappReplyIsSentToTheUnlinkedPrincipalsNumberAndReported() {
+    void whatsappReplyIsSentToTheNumberRecordedForThePseudonymAndReported() {
         String number = "+1555" + unique("").substring(0, 7);
-        ReplyOutbound reply = reply("whatsapp", "whatsapp:" + number, "Your invoice is paid");
+        ReplyOutbound reply = reply("whatsapp", unlinked("whatsapp", number), "Your invoice is paid");
         send(reply);
 
         FakePlatform.Received request = platform.await(r -> r.path().startsWith("/whatsapp/")
@@ -144,7 +166,7 @@ class ChannelDeliveryTest {
     @Test
     void twilioReplyIsSentAsAForm() {
         String number = "+1415" + unique("").substring(0, 7);
-        ReplyOutbound reply = reply("sms", "sms:" + number, "Done & paid");
+        ReplyOutbound reply = reply("sms", unlinked("sms", number), "Done & paid");
         send(reply);
 
         FakePlatform.Received request = platform.await(r -> r.path().startsWith("/twilio/")
@@ -161,7 +183,7 @@ class ChannelDeliveryTest {
     void transientFailureIsRetriedAndTheReplySentOnce() {
         String chat = unique("");
         platform.thenAnswer("/telegram/", Answer.json(503, "{\"ok\":false}"));
-        ReplyOutbound reply = reply("telegram", "telegram:" + chat, "Second time lucky");
+        ReplyOutbound reply = reply("telegram", unlinked("telegram", chat), "Second time lucky");
         send(reply);
 
         DeliveryReport report = report(reply, DeliveryStatus.DELIVERED);
@@ -176,7 +198,7 @@ class ChannelDeliveryTest {
     void permanentFailureGoesToTheDeadLettersWithAFailedReport() {
         String number = "+1415" + unique("").substring(0, 7);
         platform.thenAnswer("/twilio/", Answer.json(400, "{\"code\":21211,\"message\":\"The 'To' number is not a valid phone number.\"}"));
-        ReplyOutbound reply = reply("sms", "sms:" + number, "Nobody home");
+        ReplyOutbound reply = reply("sms", unlinked("sms", number), "Nobody home");
         send(reply);
 
         DeliveryReport report = report(reply, DeliveryStatus.FAILED);
@@ -195,7 +217,7 @@ class ChannelDeliveryTest {
         String number = "+1555" + unique("").substring(0, 7);
         // max-retries=2 in tests: three attempts, all failing
         platform.thenAnswer("/whatsapp/", Answer.json(500, "{}"), Answer.json(502, "{}"), Answer.json(503, "{}"));
-        ReplyOutbound reply = reply("whatsapp", "whatsapp:" + number, "Anyone?");
+        ReplyOutbound reply = reply("whatsapp", unlinked("whatsapp", number), "Anyone?");
         send(reply);
 
         DeliveryReport report = report(reply, DeliveryStatus.FAILED);
@@ -215,11 +237,22 @@ class ChannelDeliveryTest {
     }
 
     @Test
+    void aPrincipalNamedAfterANumberIsNotSentToThatNumber() {
+        String number = "+1555" + unique("").substring(0, 7);
+        ReplyOutbound reply = reply("whatsapp", "whatsapp:" + number, "To whoever this names");
+        send(reply);
+
+        assertThat(header(deadLetter(reply), ChannelReplyConsumer.REASON_HEADER)).isEqualTo("no-delivery-address");
+        assertThat(platform.received(r -> r.path().startsWith("/whatsapp/") && json(r).path("to").asText().equals(number)))
+                .isEmpty();
+    }
+
+    @Test
     void whatsappStatusWebhooksBecomeDeliveryReports() {
         String number = "+1555" + unique("").substring(0, 7);
         String sentId = "wamid." + UUID.randomUUID();
         platform.thenAnswer("/whatsapp/", Answer.json(200, "{\"messages\":[{\"id\":\"" + sentId + "\"}]}"));
-        ReplyOutbound reply = reply("whatsapp", "whatsapp:" + number, "Read me");
+        ReplyOutbound reply = reply("whatsapp", unlinked("whatsapp", number), "Read me");
         send(reply);
         assertThat(report(reply, DeliveryStatus.DELIVERED).getDetail()).contains(sentId);
 
@@ -266,7 +299,7 @@ class ChannelDeliveryTest {
         send(reply);
         // a marker reply sent after it, on the same partition, proves the first was read and skipped
         String number = "+1555" + unique("").substring(0, 7);
-        ReplyOutbound marker = reply("whatsapp", "whatsapp:" + number, "marker");
+        ReplyOutbound marker = reply("whatsapp", unlinked("whatsapp", number), "marker");
         TopicWriter.send(bootstrap, Topics.REPLIES_OUTBOUND, reply.getEnvelope().getSessionId(), marker);
         platform.await(r -> r.path().startsWith("/whatsapp/") && json(r).path("to").asText().equals(number), 1, TIMEOUT);
         assertThat(platform.received(r -> r.body().contains("Not for a platform"))).isEmpty();

@@ -26,9 +26,14 @@ import dev.switchboard.gateway.channels.Samples;
 import dev.switchboard.gateway.channels.messaging.ChannelMessageService;
 import dev.switchboard.gateway.channels.messaging.ChannelReplyConsumer;
 import dev.switchboard.gateway.channels.platforms.TwilioSmsChannel;
+import dev.switchboard.gateway.Callers;
+import dev.switchboard.runtime.problem.Problem;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.KafkaTestResource;
+import dev.switchboard.testkit.TestTokens;
+import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -38,7 +43,8 @@ import io.restassured.response.ValidatableResponse;
  * {@code channels.inbound}, rejected ones are not.
  */
 @QuarkusTest
-@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "principal", value = Callers.PRINCIPAL))
+@WithTestResource(TokenTestResource.class)
 class ChannelWebhookResourceTest {
 
     static final String WEBHOOK = "/v1/channels/{tenant}/{channel}/webhook";
@@ -247,6 +253,25 @@ class ChannelWebhookResourceTest {
                 .isEqualTo(403);
 
         assertNothingPublished("sms:" + sid);
+    }
+
+    @Test
+    void aWebhookIsJudgedByItsSignatureAloneNotByTokensOrKeys() {
+        String id = "wamid." + UUID.randomUUID();
+        String body = whatsappText(id);
+        given().contentType("application/json")
+                .header("Authorization", TestTokens.bearer(TestTokens.forged("acme", "user")))
+                .header("X-Hub-Signature-256", "sha256=" + Samples.hmacSha256Hex(WHATSAPP_SECRET, body))
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .post(WEBHOOK, "acme", "whatsapp").then().statusCode(200);
+        assertThat(published("whatsapp:" + id).getPlatformMessageId()).isEqualTo(id);
+
+        String unsigned = whatsappText("wamid." + UUID.randomUUID());
+        given().contentType("application/json").header("X-Api-Key", Callers.ACME_KEY)
+                .header("Authorization", TestTokens.bearer(TestTokens.operator("acme")))
+                .body(unsigned.getBytes(StandardCharsets.UTF_8))
+                .post(WEBHOOK, "acme", "whatsapp").then().statusCode(401)
+                .contentType(Problem.MEDIA_TYPE).body("code", equalTo("invalid-signature"));
     }
 
     // ---- Routing
