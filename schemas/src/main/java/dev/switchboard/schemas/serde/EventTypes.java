@@ -12,6 +12,7 @@ import org.apache.avro.specific.SpecificRecord;
 import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.AuditAnchor;
 import dev.switchboard.events.ChannelMessage;
 import dev.switchboard.events.CompliancePolicy;
 import dev.switchboard.events.DeliveryReport;
@@ -36,7 +37,8 @@ public final class EventTypes {
             TurnReceived.class, TurnRejected.class, AgentTask.class, AgentResult.class,
             ReplyOutbound.class, SessionState.class, DeliveryReport.class, AgentDescriptor.class,
             SupervisorDecision.class, SupervisorPolicy.class, TenantUsage.class, SessionControl.class, SessionUsage.class,
-            ErasureRequested.class, CompliancePolicy.class, ChannelMessage.class, IdentityLink.class, LinkCode.class);
+            ErasureRequested.class, CompliancePolicy.class, ChannelMessage.class, IdentityLink.class, LinkCode.class,
+            AuditAnchor.class);
 
     private static final Map<Long, Class<? extends SpecificRecord>> BY_FINGERPRINT = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(type -> fingerprint(schemaOf(type)), Function.identity()));
