@@ -33,16 +33,21 @@ import dev.switchboard.deploy.local.LocalStack;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.schemas.access.BrokerAccess;
 
 /**
  * Measures Switchboard's latency per turn against the floor of bare Kafka hops, on one broker, in one run.
  *
  * <p>It starts the local stack (PostgreSQL, a broker process, the five packaged services; offline model)
- * on free ports with a fresh data directory, starts two floors on the same broker (plain and
+ * on free ports (API and management) with a fresh data directory, the gateway's per-tenant ingress limits lifted
+ * (it measures the runtime, not the limiter), starts two floors on the same broker (plain and
  * exactly-once relays over as many hops as a turn makes), and then, for each offered rate in turn,
  * measures Switchboard, the plain floor and the exactly-once floor under the same open-model load. It
  * stops stepping up once Switchboard saturates, profiles the services and the broker with JFR at the highest
  * rate that did not saturate them, and writes the report.
+ *
+ * <p>Every Kafka client of the benchmark connects to the SASL/SCRAM broker as the super user {@code admin}, so the
+ * floor's relays authenticate as the services do.
  *
  * <p>Usage: {@code BenchmarkRunner [--rates 10,20,30] [--sessions 5000] [--seconds 20] [--floor-seconds 10]
  * [--warmup 5] [--deadline 10] [--profile-seconds 20] [--out docs] [--no-profile]}
@@ -55,6 +60,14 @@ public final class BenchmarkRunner {
     private static final String TEXT = "Hello, could you help me with my order, please?";
     private static final List<String> SERVICES = List.of("gateway-service", "compliance-service", "supervisor-service",
             "agent-service", "memory-service");
+    /**
+     * The gateway's per-tenant ingress limits, lifted far above any offered rate: the benchmark measures the
+     * runtime, not the limiter (whose default of 20 messages/s, burst 40, would refuse most of the load).
+     */
+    static final Map<String, String> UNLIMITED_GATEWAY = Map.of(
+            "switchboard.gateway.limits.messages-per-second", "100000",
+            "switchboard.gateway.limits.messages-burst", "100000",
+            "switchboard.gateway.limits.reply-streams-per-tenant", "100000");
 
     private final Options options;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -86,9 +99,12 @@ public final class BenchmarkRunner {
         long began = System.nanoTime();
         Path root = options.root();
         Path home = root.resolve("benchmark/target/run-" + System.currentTimeMillis());
-        LocalSettings settings = new LocalSettings(root, home, freePort(), freePort(), freePort(),
-                LocalSettings.services(freePort(), freePort(), freePort(), freePort(), freePort()),
-                Topics.DEFAULT_PARTITIONS, List.of("concierge", "billing-agent", "tech-support"));
+        // Broker, controller, PostgreSQL, then API and management ports of gateway, compliance, supervisor, agent, memory.
+        int[] ports = freePorts(13);
+        LocalSettings settings = new LocalSettings(root, home, ports[0], ports[1], ports[2],
+                LocalSettings.services(Arrays.copyOfRange(ports, 3, 8), Arrays.copyOfRange(ports, 8, 13)),
+                Topics.DEFAULT_PARTITIONS, List.of("concierge", "billing-agent", "tech-support"))
+                .withProperties("gateway-service", UNLIMITED_GATEWAY);
         log("starting the stack in %s", home);
         stack = LocalStack.start(settings);
         log("stack ready after %.0f s", seconds(began));
@@ -98,18 +114,19 @@ public final class BenchmarkRunner {
         Map<String, Long> pids = new LinkedHashMap<>(stack.processIds());
         pids.put("benchmark", ProcessHandle.current().pid());
         sampler = new ProcessSampler(pids, List.of("postgresql"));
-        String bootstrap = settings.bootstrapServers();
+        // Every Kafka client of the benchmark: bootstrap and SASL/SCRAM settings of the super user.
+        Map<String, Object> kafka = stack.clientProperties(BrokerAccess.ADMIN);
 
         List<Report.RateResult> results = new ArrayList<>();
         Report.Sustained sustained = null;
         Report.Profile profile = null;
         double busiestUnsaturated = options.rates().get(0);
-        try (KafkaHopFloor plain = KafkaHopFloor.start(KafkaHopFloor.Mode.PLAIN, bootstrap, settings.partitions(), TURN_HOPS);
-                KafkaHopFloor exactlyOnce = KafkaHopFloor.start(KafkaHopFloor.Mode.EXACTLY_ONCE, bootstrap,
+        try (KafkaHopFloor plain = KafkaHopFloor.start(KafkaHopFloor.Mode.PLAIN, kafka, settings.partitions(), TURN_HOPS);
+                KafkaHopFloor exactlyOnce = KafkaHopFloor.start(KafkaHopFloor.Mode.EXACTLY_ONCE, kafka,
                         settings.partitions(), TURN_HOPS);
-                TurnLatencyRecorder switchboardTurns = switchboardRecorder(bootstrap);
-                TurnLatencyRecorder plainTurns = floorRecorder(plain, bootstrap);
-                TurnLatencyRecorder exactlyOnceTurns = floorRecorder(exactlyOnce, bootstrap)) {
+                TurnLatencyRecorder switchboardTurns = switchboardRecorder(kafka);
+                TurnLatencyRecorder plainTurns = floorRecorder(plain, kafka);
+                TurnLatencyRecorder exactlyOnceTurns = floorRecorder(exactlyOnce, kafka)) {
 
             double first = options.rates().get(0);
             log("warming up for %d s at %s turns/s", options.warmupSeconds() * 3, first);
@@ -248,10 +265,10 @@ public final class BenchmarkRunner {
         return "bench-user-" + (sequence % options.sessions());
     }
 
-    private static TurnLatencyRecorder switchboardRecorder(String bootstrap) {
+    private static TurnLatencyRecorder switchboardRecorder(Map<String, Object> kafka) {
         var turns = Topics.TURNS_RAW.valueSerde().deserializer();
         var replies = Topics.REPLIES_OUTBOUND.valueSerde().deserializer();
-        return new TurnLatencyRecorder("switchboard", bootstrap, Topics.TURNS_RAW.name(), Topics.REPLIES_OUTBOUND.name(),
+        return new TurnLatencyRecorder("switchboard", kafka, Topics.TURNS_RAW.name(), Topics.REPLIES_OUTBOUND.name(),
                 record -> {
                     TurnReceived turn = turns.deserialize(record.topic(), record.headers(), record.value());
                     return turn.getEnvelope().getTurnId();
@@ -263,8 +280,8 @@ public final class BenchmarkRunner {
                 });
     }
 
-    private static TurnLatencyRecorder floorRecorder(KafkaHopFloor floor, String bootstrap) {
-        return new TurnLatencyRecorder("floor-" + floor.mode().id, bootstrap, floor.firstTopic(), floor.lastTopic(),
+    private static TurnLatencyRecorder floorRecorder(KafkaHopFloor floor, Map<String, Object> kafka) {
+        return new TurnLatencyRecorder("floor-" + floor.mode().id, kafka, floor.firstTopic(), floor.lastTopic(),
                 KafkaHopFloor::turnId,
                 (ConsumerRecord<byte[], byte[]> record) -> new TurnLatencyRecorder.End(KafkaHopFloor.turnId(record),
                         record.timestamp()));
@@ -318,9 +335,21 @@ public final class BenchmarkRunner {
                 options.command());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** {@code count} distinct free ports: every socket stays bound until all are chosen, so none comes twice. */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0);
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 

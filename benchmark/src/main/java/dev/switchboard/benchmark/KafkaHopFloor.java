@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -39,6 +38,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>{@link Mode#PLAIN}: {@code acks=all} producers, no transactions (the bare floor).
  * {@link Mode#EXACTLY_ONCE}: each relay reads {@code read_committed} and writes each polled batch and its
  * input offsets in one transaction ({@code sendOffsetsToTransaction}), as Switchboard's hops do.
+ *
+ * <p>Every client connects with the settings it is given (the stack's SASL/SCRAM settings for {@code admin}), so a
+ * relay authenticates to the broker the way a service does.
  */
 final class KafkaHopFloor implements AutoCloseable {
 
@@ -53,26 +55,30 @@ final class KafkaHopFloor implements AutoCloseable {
     }
 
     private final Mode mode;
-    private final String bootstrapServers;
+    private final Map<String, Object> connection;
     private final int hops;
     private final List<Relay> relays = new ArrayList<>();
     private final KafkaProducer<String, byte[]> source;
 
-    private KafkaHopFloor(Mode mode, String bootstrapServers, int hops) {
+    private KafkaHopFloor(Mode mode, Map<String, Object> connection, int hops) {
         this.mode = mode;
-        this.bootstrapServers = bootstrapServers;
+        this.connection = Map.copyOf(connection);
         this.hops = hops;
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties config = clientConfig();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.source = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Creates the floor's topics (as many partitions as the stack's) and starts one relay per hop. */
-    static KafkaHopFloor start(Mode mode, String bootstrapServers, int partitions, int hops) throws Exception {
-        KafkaHopFloor floor = new KafkaHopFloor(mode, bootstrapServers, hops);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    /**
+     * Creates the floor's topics (as many partitions as the stack's) and starts one relay per hop.
+     *
+     * @param connection bootstrap servers and security settings of every client of the floor (a super user's, so
+     *                   that it may create its topics and use its groups and transactional ids without ACLs)
+     */
+    static KafkaHopFloor start(Mode mode, Map<String, Object> connection, int partitions, int hops) throws Exception {
+        KafkaHopFloor floor = new KafkaHopFloor(mode, connection, hops);
+        try (Admin admin = Admin.create(floor.clientConfig())) {
             List<NewTopic> topics = IntStream.rangeClosed(0, hops)
                     .mapToObj(hop -> new NewTopic(floor.topic(hop), partitions, (short) 1))
                     .toList();
@@ -87,6 +93,13 @@ final class KafkaHopFloor implements AutoCloseable {
             relay.ready.get(30, TimeUnit.SECONDS);
         }
         return floor;
+    }
+
+    /** A fresh copy of the connection settings, for one client to add its own to. */
+    private Properties clientConfig() {
+        Properties config = new Properties();
+        config.putAll(connection);
+        return config;
     }
 
     String topic(int hop) {
@@ -131,14 +144,12 @@ final class KafkaHopFloor implements AutoCloseable {
         Relay(int hop) {
             this.hop = hop;
             String group = "bench-" + mode.id + "-relay-" + hop;
-            Properties in = new Properties();
-            in.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Properties in = clientConfig();
             in.put(ConsumerConfig.GROUP_ID_CONFIG, group);
             in.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, mode == Mode.PLAIN);
             in.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, mode == Mode.PLAIN ? "read_uncommitted" : "read_committed");
             this.consumer = new KafkaConsumer<>(in, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            Properties out = new Properties();
-            out.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Properties out = clientConfig();
             out.put(ProducerConfig.ACKS_CONFIG, "all");
             // A floor: no batching delay (kafka-clients 4 waits 5 ms by default); a transaction's commit flushes anyway.
             out.put(ProducerConfig.LINGER_MS_CONFIG, 0);

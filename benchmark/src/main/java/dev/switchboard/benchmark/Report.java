@@ -144,7 +144,10 @@ record Report(Environment environment, Settings settings, List<RateResult> rates
                         + "%d topic partitions, offline model (no think time). A turn is timed from the gateway's write of "
                         + "its `TurnReceived` to its `ReplyOutbound` being visible to a `read_committed` reader of "
                         + "`replies.outbound`; the floor from the write of its first record to its record on the last of "
-                        + "%d relayed hops being visible the same way. Latencies in ms. See `benchmark/README.md`.",
+                        + "%d relayed hops being visible the same way. Every Kafka client, the floor's relays included, "
+                        + "authenticates to the broker with SASL/SCRAM-SHA-512; the gateway's per-tenant ingress limits are "
+                        + "lifted (the benchmark measures the runtime, not the limiter). Latencies in ms. See "
+                        + "`benchmark/README.md`.",
                 settings.sessions(), settings.warmupSeconds(), settings.measureSeconds(), settings.floorSeconds(),
                 settings.partitions(), settings.hops()));
         md.add("");

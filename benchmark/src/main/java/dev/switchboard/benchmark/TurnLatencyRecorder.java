@@ -29,6 +29,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * envelope's {@code occurredAt} (Kafka Streams gives an output record its input record's timestamp, so
  * the record timestamp of a reply is not the supervisor's), for the floor the last record's timestamp.
  * Every clock read is this machine's wall clock.
+ *
+ * <p>The consumer connects with the settings it is given (the stack's SASL/SCRAM settings for {@code admin}).
  */
 final class TurnLatencyRecorder implements AutoCloseable {
 
@@ -81,14 +83,14 @@ final class TurnLatencyRecorder implements AutoCloseable {
     private volatile boolean running = true;
     private String lastFailure;
 
-    TurnLatencyRecorder(String name, String bootstrapServers, String startTopic, String endTopic, StartReader starts,
+    TurnLatencyRecorder(String name, Map<String, Object> connection, String startTopic, String endTopic, StartReader starts,
             EndReader ends) {
         this.startTopic = startTopic;
         this.endTopic = endTopic;
         this.starts = starts;
         this.ends = ends;
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(connection);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
