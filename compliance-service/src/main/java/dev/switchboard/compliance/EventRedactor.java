@@ -103,6 +103,8 @@ public final class EventRedactor {
                 .setUsage(raw.getUsage())
                 .setSteps(blocked ? stepsWithoutContent(steps) : steps)
                 .setModel(raw.getModel())
+                // The supervisor follows a result only with its task's ticket (checked against the task above).
+                .setTicket(raw.getTicket())
                 .build();
         return cleared(cleared, auditContent(cleared), verdict);
     }

@@ -85,11 +85,13 @@ class EventRedactorTest {
 
     @Test
     void everyFreeTextFieldOfAnAgentResultIsRedacted() throws Exception {
-        AgentResult raw = TestEvents.resultWithAddressesEverywhere("e2", "s1");
+        AgentResult raw = AgentResult.newBuilder(TestEvents.resultWithAddressesEverywhere("e2", "s1"))
+                .setTicket("the-task-ticket").build();
 
         Cleared<AgentResult> cleared = EventRedactor.clear(raw, TestPolicies.safe());
 
         AgentResult out = cleared.event();
+        assertThat(out.getTicket()).as("the supervisor needs the task's ticket").isEqualTo("the-task-ticket");
         assertThat(List.of(out.getReply(), out.getHandoff().getReason(), out.getHandoff().getContext(),
                 out.getEscalation(), out.getFailure().getMessage(), out.getSteps().get(0).getDetail()))
                 .allSatisfy(text -> assertThat(text).contains("[EMAIL]").doesNotContain("@example.org"));
