@@ -55,6 +55,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return invalidJson(json);
+        }
         int status = e.getResponse().getStatus();
         if (status == 401) {
             return unauthorized();
