@@ -90,7 +90,7 @@ class BudgetsAndPoliciesIT {
         }
 
         String session = UUID.randomUUID().toString();
-        TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, TestEvents.turn("hooli", session, "t1"));
+        TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, TestEvents.turn("hooli", session, "t1-" + session));
         AgentTask task;
         try (var tasks = TopicReader.fromBeginning(bootstrap, Topics.agentTasks("concierge"))) {
             task = tasks.first(session, WAIT).value();
@@ -106,7 +106,7 @@ class BudgetsAndPoliciesIT {
                 .get("/v1/tenants/hooli/budgets").then()
                 .statusCode(200).body("usedTokens", equalTo(30)).body("results", equalTo(1)));
 
-        TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, TestEvents.turn("hooli", session, "t2"));
+        TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, TestEvents.turn("hooli", session, "t2-" + session));
         try (var replies = TopicReader.fromBeginning(bootstrap, Topics.REPLIES_OUTBOUND);
              var decisions = TopicReader.fromBeginning(bootstrap, Topics.SUPERVISOR_DECISIONS)) {
             List<ReplyOutbound> answers = replies.values(session, 2, WAIT);

@@ -62,7 +62,7 @@ class DelegationChainIT {
 
         String session = UUID.randomUUID().toString();
         Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("acme")
-                .setSessionId(session).setTurnId("t1").setPrincipal(new Principal("acme", "carol", Map.of()))
+                .setSessionId(session).setTurnId("t1-" + session).setPrincipal(new Principal("acme", "carol", Map.of()))
                 .setChannel("webchat").setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
         TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, new TurnReceived(envelope, null, "charged twice after a crash"));
 

@@ -99,7 +99,7 @@ class RouteSecurityIT {
         TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "concierge",
                 TestEvents.concierge());
         String id = UUID.randomUUID().toString();
-        TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, id, TestEvents.turn(A, id, "t1"));
+        TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, id, TestEvents.turn(A, id, "route-turn-" + id));
         AgentTask task;
         try (var tasks = TopicReader.fromBeginning(bootstrap, Topics.agentTasks("concierge"))) {
             task = tasks.first(id, WAIT).value();

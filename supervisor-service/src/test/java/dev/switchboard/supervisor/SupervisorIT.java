@@ -43,7 +43,7 @@ class SupervisorIT {
     void routesAClearedTurnToTheDefaultAgentsTaskTopic() {
         String session = UUID.randomUUID().toString();
         Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("acme")
-                .setSessionId(session).setTurnId("t1").setPrincipal(new Principal("acme", "bob", Map.of()))
+                .setSessionId(session).setTurnId("t1-" + session).setPrincipal(new Principal("acme", "bob", Map.of()))
                 .setChannel("webchat").setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
         TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, session, new TurnReceived(envelope, null, "hello"));
         try (var tasks = TopicReader.fromBeginning(bootstrap, Topics.agentTasks("concierge"))) {

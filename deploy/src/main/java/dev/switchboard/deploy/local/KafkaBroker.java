@@ -3,7 +3,6 @@ package dev.switchboard.deploy.local;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -70,7 +69,7 @@ final class KafkaBroker implements AutoCloseable {
         String adminPassword = credentials.password(BrokerAccess.ADMIN);
         String brokerPassword = credentials.password(BROKER_USER);
         Path config = dir.resolve("server.properties");
-        writePrivate(config, serverProperties(settings, data, brokerPassword));
+        LocalSecrets.writePrivate(config, serverProperties(settings, data, brokerPassword));
         Path log4j = dir.resolve("log4j2.properties");
         Files.writeString(log4j, LOG4J);
 
@@ -177,18 +176,6 @@ final class KafkaBroker implements AutoCloseable {
                 "-cp", Processes.classPath()));
         command.addAll(mainAndArgs);
         return new ProcessBuilder(Processes.detached(command));
-    }
-
-    private static void writePrivate(Path file, String text) throws IOException {
-        if (!Files.exists(file)) {
-            Files.createFile(file);
-        }
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // best effort on file systems without POSIX permissions
-        }
-        Files.writeString(file, text);
     }
 
     private static String serverProperties(LocalSettings settings, Path data, String brokerPassword) {

@@ -70,7 +70,8 @@ final class LocalSecrets {
         return file;
     }
 
-    private void writePrivate(Path file, String text) throws IOException {
+    /** Writes a file only its owner can read or write (where the file system has POSIX permissions). */
+    static void writePrivate(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         if (!Files.exists(file)) {
             Files.createFile(file);
