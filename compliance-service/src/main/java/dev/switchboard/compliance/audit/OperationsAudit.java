@@ -84,8 +84,10 @@ public class OperationsAudit {
      * @return whether a row was added
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public boolean supervisorPolicyChanged(String tenant, SupervisorPolicy policy, SourcePosition source) {
-        String actor = policy == null || policy.getUpdatedBy() == null ? SUPERVISOR_ACTOR : policy.getUpdatedBy();
+    public boolean supervisorPolicyChanged(String tenant, SupervisorPolicy policy, String headerActor,
+            SourcePosition source) {
+        String actor = policy != null && policy.getUpdatedBy() != null ? policy.getUpdatedBy()
+                : headerActor != null && !headerActor.isBlank() ? headerActor : SUPERVISOR_ACTOR;
         AuditEventEntity row = policyRow(tenant, actor, SUPERVISOR_POLICY, policy != null);
         row.eventId = Envelopes.derivedId(source.topic() + "-" + source.partition() + "@" + source.offset(), "policy");
         if (audit.findByEventId(row.eventId).isPresent()) {

@@ -21,7 +21,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
  * Reads {@code supervisor.policies} (compacted, key = tenant; written only by the supervisor, which sets
  * {@code updatedBy} from the operator's verified token) and appends one {@code POLICY_CHANGE} row per record to the
  * tenant's chain, so the supervisor's routing rules and budgets are as accountable as compliance's own policy. A
- * tombstone is a removal. Writes nothing to Kafka except records that cannot be decoded or audited, which go to
+ * tombstone is a removal, audited with the operator the {@value #ACTOR_HEADER} header names. Writes nothing to Kafka except records that cannot be decoded or audited, which go to
  * {@code deadletters} with the reason.
  *
  * <p>Idempotent on the record's position: a record read again (after a crash before the offset commit, or by a new
@@ -32,6 +32,12 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 public class SupervisorPolicyConsumer {
 
     public static final String SUPERVISOR_POLICIES = "supervisor-policies";
+    /**
+     * The header in which the supervisor names the verified operator of every record, tombstones included (a
+     * tombstone has no {@code updatedBy}). Only the supervisor may write the topic, so the header is as trustworthy
+     * as the value.
+     */
+    public static final String ACTOR_HEADER = "switchboard-actor";
 
     @Inject
     OperationsAudit audit;
@@ -49,7 +55,10 @@ public class SupervisorPolicyConsumer {
             return deadLetter(record, "does not name one tenant in its key and value");
         }
         try {
-            withRetries(() -> audit.supervisorPolicyChanged(tenant, policy, positionOf(record)));
+            org.apache.kafka.common.header.Header actor = record.getHeaders().lastHeader(ACTOR_HEADER);
+            String named = actor == null || actor.value() == null ? null
+                    : new String(actor.value(), java.nio.charset.StandardCharsets.UTF_8);
+            withRetries(() -> audit.supervisorPolicyChanged(tenant, policy, named, positionOf(record)));
         } catch (RuntimeException e) {
             return Uni.createFrom().completionStage(record.nack(e));
         }

@@ -29,6 +29,7 @@ import dev.switchboard.schemas.access.BrokerAccess;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.PostgresTestResource;
 import dev.switchboard.testkit.TokenTestResource;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.TopicWriter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.ResourceArg;
@@ -73,7 +74,19 @@ class SupervisorPolicyConsumerIT {
                 .setSessionTokens(5000L).setUpdatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
                 .setUpdatedBy("operator-7@" + tenant).build();
         RecordMetadata set = TopicWriter.sendAs(BrokerAccess.SUPERVISOR, Topics.SUPERVISOR_POLICIES, tenant, policy);
-        RecordMetadata removed = TopicWriter.sendAs(BrokerAccess.SUPERVISOR, Topics.SUPERVISOR_POLICIES, tenant, null);
+        RecordMetadata removed;
+        try (var supervisor = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                EmbeddedKafka.shared().clientProperties(BrokerAccess.SUPERVISOR),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            var tombstone = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(
+                    Topics.SUPERVISOR_POLICIES.name(), tenant, null);
+            tombstone.headers().add(SupervisorPolicyConsumer.ACTOR_HEADER,
+                    ("operator-8@" + tenant).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            removed = supervisor.send(tombstone).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
 
         await().atMost(WAIT).pollInSameThread().until(() -> chain(tenant).size() == 2);
         List<AuditEventEntity> rows = chain(tenant);
@@ -90,12 +103,12 @@ class SupervisorPolicyConsumerIT {
                 .contains("refund");
         AuditEventEntity second = rows.get(1);
         assertThat(second.decision).isEqualTo(OperationsAudit.POLICY_REMOVED);
-        assertThat(second.actor).isEqualTo(OperationsAudit.SUPERVISOR_ACTOR);
+        assertThat(second.actor).as("a removal names its operator in the header").isEqualTo("operator-8@" + tenant);
         assertThat(second.sourceOffset).isEqualTo(removed.offset());
         assertThat(verification.verify(tenant).valid()).isTrue();
 
         // The same record read again (a redelivery, a new consumer group on the compacted topic) adds nothing.
-        assertThat(operations.supervisorPolicyChanged(tenant, policy,
+        assertThat(operations.supervisorPolicyChanged(tenant, policy, null,
                 new SourcePosition(set.topic(), set.partition(), set.offset()))).isFalse();
         assertThat(chain(tenant)).hasSize(2);
     }
