@@ -47,6 +47,7 @@ import dev.switchboard.runtime.security.Roles;
 import dev.switchboard.runtime.security.TokenMint;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.testkit.TopicReader;
 
 /**
  * The trust boundaries of the running system, tried from outside as an attacker would: every HTTP route of every
@@ -305,9 +306,9 @@ class SecurityIT {
         assertThat(report.toString().toLowerCase(java.util.Locale.ROOT)).contains("anchor");
     }
 
-    private static AgentTask firstTask(String session) throws Exception {
-        try (KafkaConsumer<byte[], byte[]> admin = consumer("admin")) {
-            return (AgentTask) first(admin, Topics.agentTasks("concierge"), session);
+    private static AgentTask firstTask(String session) {
+        try (var tasks = TopicReader.fromBeginning(stack.clientProperties("admin"), Topics.agentTasks("concierge"))) {
+            return tasks.first(session, Duration.ofSeconds(30)).value();
         }
     }
 
@@ -359,21 +360,14 @@ class SecurityIT {
                 topic.valueSerde().serializer().serialize(topic.name(), (V) value));
     }
 
-    /** The first record of a session on a topic, read from the session's partition. */
-    private static Object first(KafkaConsumer<byte[], byte[]> consumer, Topic<String, ?> topic, String session) {
-        List<Object> found = read(consumer, topic, session, true);
-        assertThat(found).as("a record of " + session + " on " + topic).isNotEmpty();
-        return found.get(0);
-    }
-
+    /** Every record of a session on a topic, read up to the topic's end. */
     private static List<Object> values(Topic<String, ?> topic, String session) {
-        try (KafkaConsumer<byte[], byte[]> admin = consumer("admin")) {
-            return read(admin, topic, session, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer("admin")) {
+            return read(consumer, topic, session);
         }
     }
 
-    private static List<Object> read(KafkaConsumer<byte[], byte[]> consumer, Topic<String, ?> topic, String session,
-            boolean firstOnly) {
+    private static List<Object> read(KafkaConsumer<byte[], byte[]> consumer, Topic<String, ?> topic, String session) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
                 .map(info -> new TopicPartition(topic.name(), info.partition())).toList();
         consumer.assign(partitions);
@@ -385,9 +379,6 @@ class SecurityIT {
             for (var record : consumer.poll(Duration.ofMillis(500))) {
                 if (session.equals(new String(record.key(), StandardCharsets.UTF_8))) {
                     values.add(topic.valueSerde().deserializer().deserialize(topic.name(), record.value()));
-                    if (firstOnly) {
-                        return values;
-                    }
                 }
             }
         }

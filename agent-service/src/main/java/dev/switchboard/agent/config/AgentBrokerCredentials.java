@@ -11,6 +11,8 @@ import org.apache.kafka.common.config.SaslConfigs;
 import org.eclipse.microprofile.config.Config;
 
 import dev.switchboard.runtime.kafka.KafkaClientConfig;
+import dev.switchboard.schemas.access.BrokerAccess;
+import dev.switchboard.schemas.access.BrokerCredentials;
 
 /**
  * The broker connection of each hosted agent. Every agent has a principal of its own, {@code agent-<id>}, whose
@@ -32,11 +34,6 @@ public class AgentBrokerCredentials {
     AgentBrokerCredentials(KafkaClientConfig service, Config config) {
         this.service = service;
         this.config = config;
-    }
-
-    /** The principal of a hosted agent. */
-    public static String principalOf(String agent) {
-        return "agent-" + agent;
     }
 
     /** The configuration key of an agent's broker password. */
@@ -69,20 +66,10 @@ public class AgentBrokerCredentials {
             String password = passwords.apply(passwordKey(agent)).filter(value -> !value.isBlank())
                     .orElseThrow(() -> new IllegalStateException("Agent '" + agent
                             + "' is hosted but has no broker password: set " + passwordKey(agent) + " (environment: "
-                            + environmentName(agent) + ") to the password of principal " + principalOf(agent)));
-            connection.put(SaslConfigs.SASL_JAAS_CONFIG, jaasConfig(principalOf(agent), password));
+                            + environmentName(agent) + ") to the password of principal " + BrokerAccess.agentPrincipal(agent)));
+            connection.put(SaslConfigs.SASL_JAAS_CONFIG, BrokerCredentials.jaasConfig(BrokerAccess.agentPrincipal(agent), password));
         }
         return connection;
-    }
-
-    /** The SCRAM login of one principal, with quotes and backslashes in the password escaped. */
-    static String jaasConfig(String username, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + escape(username)
-                + "\" password=\"" + escape(password) + "\";";
-    }
-
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private static String environmentName(String agent) {

@@ -17,7 +17,7 @@ class AgentBrokerCredentialsTest {
             "bootstrap.servers", "broker:9092",
             "security.protocol", "SASL_SSL",
             SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512",
-            SaslConfigs.SASL_JAAS_CONFIG, AgentBrokerCredentials.jaasConfig("agent-service", "service-secret"));
+            SaslConfigs.SASL_JAAS_CONFIG, dev.switchboard.schemas.access.BrokerCredentials.jaasConfig("agent-service", "service-secret"));
 
     @Test
     void anAgentConnectsWithTheServicesProtocolAndMechanismAsItsOwnPrincipal() {
