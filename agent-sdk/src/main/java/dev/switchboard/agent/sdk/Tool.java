@@ -34,8 +34,16 @@ public @interface Tool {
 
     /**
      * True when the tool changes something outside the agent (a refund, an e-mail, a ticket). Such a tool
-     * gets an {@link ToolContext#idempotencyKey() idempotency key} to pass on, so that a redelivered task
-     * never repeats the effect.
+     * must declare a {@link #scope()}, and makes its change inside {@link ToolContext#perform}, which checks
+     * scope and deadline at that moment and gives the idempotency key that keeps a redelivered task from
+     * repeating the effect.
      */
     boolean sideEffects() default false;
+
+    /**
+     * The name of the one outside service the tool talks to, for example {@code "payments"}; empty means none.
+     * The operator maps the name to a base URL and credentials; the tool reaches it only through
+     * {@link ToolContext#http()}.
+     */
+    String egress() default "";
 }
