@@ -1,61 +1,70 @@
 package dev.switchboard.agent.sdk;
 
+import dev.switchboard.agent.sdk.host.CallHandle;
+import dev.switchboard.agent.sdk.host.Contexts;
+
 import java.util.Objects;
 
 /**
- * What a tool may know about the call it serves. Declare a parameter of this type on a {@link Tool} method
- * (without {@link Param}) to receive it.
+ * The runtime's side of one tool call. Declare a parameter of this type on a {@link Tool} method (without
+ * {@link Param}) to receive it. Only the runtime makes one: it has no public constructor, and what it does
+ * (an effect, an HTTP request) is checked by the runtime against the call it was made for, so a context
+ * cannot be forged for another tenant, task or tool.
  */
 public final class ToolContext {
 
-    private final Principal principal;
-    private final String sessionId;
-    private final String taskId;
-    private final int step;
-    private final String toolName;
-    private final boolean sideEffects;
+    static {
+        Contexts.register(ToolContext::new);
+    }
 
-    public ToolContext(Principal principal, String sessionId, String taskId, int step, String toolName,
-                       boolean sideEffects) {
-        this.principal = Objects.requireNonNull(principal, "principal");
-        this.sessionId = sessionId;
-        this.taskId = Objects.requireNonNull(taskId, "taskId");
-        this.step = step;
-        this.toolName = toolName;
-        this.sideEffects = sideEffects;
+    private final CallHandle call;
+
+    private ToolContext(CallHandle call) {
+        this.call = Objects.requireNonNull(call, "call");
     }
 
     /** The tenant and user the task is for. */
     public Principal principal() {
-        return principal;
+        return call.principal();
     }
 
     /** The conversation's session id. */
     public String sessionId() {
-        return sessionId;
+        return call.sessionId();
     }
 
     /** The id of the task being run; a redelivered task keeps its id. */
     public String taskId() {
-        return taskId;
+        return call.taskId();
     }
 
     /** The number of this tool call's step in the task (1-based, counting model calls and tool calls). */
     public int step() {
-        return step;
+        return call.step();
     }
 
     /**
-     * The key to pass to the system the tool changes ({@code taskId + ":" + step}), so that a task delivered
-     * twice performs the effect once: the same task replayed reaches the same step with the same key.
+     * Performs a side effect through the runtime, which checks at this moment that the tool is declared with
+     * {@code sideEffects = true}, that its scope is granted for the task and that the task's deadline has not
+     * passed. The effect gets an idempotency key ({@code taskId:step}, then {@code :2}, {@code :3} for further
+     * effects of the same call) to pass to the system it changes. When the same task reaches the same effect
+     * again (a redelivered task), the effect does not run: the result recorded the first time is returned.
      *
-     * @throws IllegalStateException when the tool is not declared with {@code sideEffects = true}
+     * @param resultType what the effect returns; it is recorded as JSON
+     * @throws EffectRefusedException when the runtime refuses the effect; nothing was done
      */
-    public String idempotencyKey() {
-        if (!sideEffects) {
-            throw new IllegalStateException("Tool '" + toolName
-                    + "' is not declared with sideEffects = true; declare it to get an idempotency key");
-        }
-        return taskId + ":" + step;
+    public <T> T perform(Class<T> resultType, Effect<T> effect) {
+        return call.perform(resultType, effect);
+    }
+
+    /**
+     * The HTTP client for the tool's declared {@link Tool#egress() egress}: requests go to the base URL the
+     * operator configured for it, with the credentials the operator configured, which the tool never sees.
+     * A GET may run in any tool with an egress; any other method only inside {@link #perform}.
+     *
+     * @throws EffectRefusedException when the tool declares no egress
+     */
+    public HttpEgress http() {
+        return new HttpEgress(call, call.egress());
     }
 }

@@ -172,7 +172,7 @@ public final class AgentDefinition {
             return null;
         }
         return new ToolDefinition(name, tool.description(), tool.scope().isEmpty() ? null : tool.scope(),
-                tool.sideEffects(), method, parameters);
+                tool.sideEffects(), tool.egress().isEmpty() ? null : tool.egress(), method, parameters);
     }
 
     /** A new instance of the agent class. */

@@ -37,16 +37,18 @@ public final class ToolDefinition {
     private final String description;
     private final String scope;
     private final boolean sideEffects;
+    private final String egress;
     private final Method method;
     private final List<Parameter> parameters;
     private final ToolSpec spec;
 
-    ToolDefinition(String name, String description, String scope, boolean sideEffects, Method method,
+    ToolDefinition(String name, String description, String scope, boolean sideEffects, String egress, Method method,
                    List<Parameter> parameters) {
         this.name = name;
         this.description = description;
         this.scope = scope;
         this.sideEffects = sideEffects;
+        this.egress = egress;
         this.method = method;
         this.parameters = List.copyOf(parameters);
         this.spec = new ToolSpec(name, description, parametersSchema());
@@ -67,6 +69,11 @@ public final class ToolDefinition {
 
     public boolean sideEffects() {
         return sideEffects;
+    }
+
+    /** The outside service the tool may reach through the runtime, or null when it reaches none. */
+    public String egress() {
+        return egress;
     }
 
     /** The tool as the model sees it, with the JSON schema of its arguments. */

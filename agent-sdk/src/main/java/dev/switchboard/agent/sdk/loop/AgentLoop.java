@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.agent.sdk.ExpertAgent;
-import dev.switchboard.agent.sdk.ToolContext;
 import dev.switchboard.agent.sdk.definition.AgentDefinition;
 import dev.switchboard.agent.sdk.definition.AgentRules;
-import dev.switchboard.agent.sdk.definition.ToolCallException;
 import dev.switchboard.agent.sdk.definition.ToolDefinition;
 import dev.switchboard.agent.sdk.model.ChatMessage;
 import dev.switchboard.agent.sdk.model.ChatModel;
@@ -39,9 +36,14 @@ import java.util.Set;
  *   <li>A tool runs only when its scope is granted for the task and declared by the agent. A denied call
  *       does not run; it is recorded as a {@code TOOL_DENIED} step and the model is told why.</li>
  *   <li>Bad arguments and tool exceptions are tool errors the model reads; they do not end the task.</li>
- *   <li>Limits are the lower of the agent's and the task's. Iterations are model calls; tokens are what the
- *       provider reports. When the last allowed model call asks for tools, they do not run: nobody could
- *       read their results. Time is checked between steps (model adapters bound each call themselves).</li>
+ *   <li>Limits are the lower of the agent's and the task's. Iterations are model calls. Tokens are counted
+ *       before each model call, from the request the loop itself sends ({@link TokenEstimate}): a request
+ *       that would go over the budget is not sent. After the call the provider's usage is charged, or the
+ *       estimate when the provider reports none. When the last allowed model call asks for tools, they do
+ *       not run: nobody could read their results.</li>
+ *   <li>Tools run through a {@link ToolRunner}, bounded by the task's deadline: a call still running at the
+ *       deadline is cancelled, its late result discarded, and the task ends with {@code timeout}. Model
+ *       adapters bound each model call themselves.</li>
  *   <li>A failing model ends the task with {@code model_error}.</li>
  * </ul>
  * A loop instance serves any number of tasks, one at a time or concurrently.
@@ -51,25 +53,29 @@ public final class AgentLoop {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final AgentDefinition definition;
-    private final ExpertAgent agent;
+    private final ToolRunner tools;
     private final ChatModel model;
     private final Clock clock;
 
-    public AgentLoop(AgentDefinition definition, ExpertAgent agent, ChatModel model) {
-        this(definition, agent, model, Clock.systemUTC());
+    public AgentLoop(AgentDefinition definition, ToolRunner tools, ChatModel model) {
+        this(definition, tools, model, Clock.systemUTC());
     }
 
     /** A loop with its own clock, so tests can make time pass. */
-    public AgentLoop(AgentDefinition definition, ExpertAgent agent, ChatModel model, Clock clock) {
+    public AgentLoop(AgentDefinition definition, ToolRunner tools, ChatModel model, Clock clock) {
         this.definition = Objects.requireNonNull(definition, "definition");
-        this.agent = Objects.requireNonNull(agent, "agent");
+        this.tools = Objects.requireNonNull(tools, "tools");
         this.model = Objects.requireNonNull(model, "model");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** Runs one task to its end; never throws for model or tool failures. */
     public LoopResult run(TaskInput task) {
-        return new Run(task).run();
+        try {
+            return new Run(task).run();
+        } finally {
+            tools.taskEnded(task.principal(), task.taskId());
+        }
     }
 
     /** The state of one task's run. */
@@ -81,7 +87,7 @@ public final class AgentLoop {
         private final Instant deadline;
         private final Duration timeout;
         private final Set<String> effectiveScopes;
-        private final List<ToolSpec> tools;
+        private final List<ToolSpec> toolSpecs;
         private final List<ChatMessage> messages = new ArrayList<>();
         private final List<Step> steps = new ArrayList<>();
         private long inputTokens;
@@ -98,7 +104,7 @@ public final class AgentLoop {
             this.deadline = clock.instant().plus(timeout);
             this.effectiveScopes = new HashSet<>(task.grantedScopes());
             this.effectiveScopes.retainAll(definition.scopes());
-            this.tools = toolSpecs();
+            this.toolSpecs = toolSpecs();
             messages.addAll(task.history());
             messages.add(ChatMessage.user(task.text()));
         }
@@ -116,16 +122,25 @@ public final class AgentLoop {
                 }
                 ModelResponse response;
                 long started = System.nanoTime();
+                ModelRequest request = new ModelRequest(tools.instructions(), messages, toolSpecs,
+                        (int) Math.min(Integer.MAX_VALUE, maxTokens - totalTokens()));
+                long estimate = TokenEstimate.of(request);
+                if (totalTokens() + estimate > maxTokens) {
+                    return failure(LoopResult.TOKEN_LIMIT, "Stopped before a model call of about " + estimate
+                            + " input tokens: with the " + totalTokens() + " used it would exceed the limit of "
+                            + maxTokens + " for this task");
+                }
                 try {
-                    response = model.chat(new ModelRequest(agent.instructions(), messages, tools,
-                            (int) Math.min(Integer.MAX_VALUE, maxTokens - totalTokens())));
+                    response = model.chat(request);
                 } catch (ModelException e) {
                     return failure(LoopResult.MODEL_ERROR, "Model '" + model.id() + "' failed: " + e.getMessage());
                 } catch (RuntimeException e) {
                     return failure(LoopResult.MODEL_ERROR, "Model '" + model.id() + "' failed unexpectedly: " + e);
                 }
                 iterations++;
-                TokenUsage usage = response.usage() == null ? new TokenUsage(0, 0) : response.usage();
+                TokenUsage usage = response.usage() == null || response.usage().inputTokens() <= 0
+                        ? new TokenUsage(estimate, response.usage() == null ? 0 : response.usage().outputTokens())
+                        : response.usage();
                 inputTokens += usage.inputTokens();
                 outputTokens += usage.outputTokens();
                 steps.add(new Step(Step.Kind.MODEL_CALL, model.id(), "in=" + usage.inputTokens() + " out="
@@ -172,7 +187,7 @@ public final class AgentLoop {
             ToolDefinition tool = definition.tool(call.name()).orElse(null);
             if (tool == null) {
                 String error = "Unknown tool '" + call.name() + "'. Available tools: "
-                        + tools.stream().map(ToolSpec::name).toList();
+                        + toolSpecs.stream().map(ToolSpec::name).toList();
                 steps.add(new Step(Step.Kind.TOOL_CALL, call.name(), "error: unknown tool", millisSince(started)));
                 messages.add(ChatMessage.toolResult(call, error));
                 return null;
@@ -185,19 +200,16 @@ public final class AgentLoop {
                 return null;
             }
             int step = steps.size() + 1;
-            ToolContext context = new ToolContext(task.principal(), task.sessionId(), task.taskId(), step, tool.name(),
-                    tool.sideEffects());
-            String result;
-            String detail;
-            try {
-                result = tool.call(agent, call.argumentsJson(), context);
-                detail = tool.sideEffects() ? "ok, key " + task.taskId() + ":" + step : "ok";
-            } catch (ToolCallException e) {
-                result = "Error: " + e.getMessage();
-                detail = "error: " + e.getMessage();
+            Instant wallDeadline = Instant.now().plus(Duration.between(clock.instant(), deadline));
+            ToolRunner.Outcome outcome = tools.call(new ToolRunner.Invocation(tool, call.argumentsJson(),
+                    task.principal(), task.sessionId(), task.taskId(), step, Set.copyOf(effectiveScopes),
+                    wallDeadline));
+            steps.add(new Step(Step.Kind.TOOL_CALL, tool.name(), outcome.detail(), millisSince(started),
+                    outcome.text()));
+            if (outcome.status() == ToolRunner.Status.TIMEOUT) {
+                return timeoutFailure();
             }
-            steps.add(new Step(Step.Kind.TOOL_CALL, tool.name(), detail, millisSince(started), result));
-            messages.add(ChatMessage.toolResult(call, result));
+            messages.add(ChatMessage.toolResult(call, outcome.text()));
             return null;
         }
 

@@ -3,19 +3,30 @@ package dev.switchboard.agent.sdk.testing;
 import dev.switchboard.agent.sdk.ExpertAgent;
 import dev.switchboard.agent.sdk.Principal;
 import dev.switchboard.agent.sdk.definition.AgentDefinition;
+import dev.switchboard.agent.sdk.host.EgressRoute;
+import dev.switchboard.agent.sdk.host.ToolProcess;
 import dev.switchboard.agent.sdk.loop.AgentLoop;
 import dev.switchboard.agent.sdk.loop.LoopResult;
 import dev.switchboard.agent.sdk.loop.TaskInput;
 import dev.switchboard.agent.sdk.model.ChatMessage;
 import dev.switchboard.agent.sdk.model.ChatModel;
 
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs an agent in a unit test the way the runtime does: same definition checks, same loop, same limits.
+ * Runs an agent in a unit test the way the runtime does: same definition checks, same loop, same limits,
+ * and the agent's code in a tool process of its own with the runtime's rules (one agent instance per task,
+ * effects through {@code context.perform}, the task's deadline, no environment).
  *
  * <pre>{@code
  * LoopResult result = AgentTester.of(BillingAgent.class)
@@ -24,12 +35,24 @@ import java.util.Set;
  *         .run("Hi");
  * }</pre>
  *
- * Unless {@link #grant(String...)} is called, the task is granted every scope the agent declares.
+ * Unless {@link #grant(String...)} is called, the task is granted every scope the agent declares. The tool
+ * process is started once per agent class and egress configuration, and kept for the test JVM's life, so
+ * effects recorded by one run are seen by the next (as a redelivered task would see them).
  */
 public final class AgentTester {
 
+    private record ProcessKey(Class<?> type, Map<String, EgressRoute> egress) {
+    }
+
+    private static final Map<ProcessKey, ToolProcess> PROCESSES = new ConcurrentHashMap<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> PROCESSES.values().forEach(ToolProcess::close),
+                "agent-tester-shutdown"));
+    }
+
     private final AgentDefinition definition;
-    private final ExpertAgent agent;
+    private final Map<String, EgressRoute> egress = new HashMap<>();
     private ChatModel model;
     private Set<String> granted;
     private Principal principal = new Principal("test-tenant", "test-user");
@@ -40,25 +63,28 @@ public final class AgentTester {
     private long maxTokens;
     private Duration timeout;
 
-    private AgentTester(AgentDefinition definition, ExpertAgent agent) {
+    private AgentTester(AgentDefinition definition) {
         this.definition = definition;
-        this.agent = agent;
         this.granted = definition.scopes();
     }
 
-    /** A tester for a new instance of the agent class (checked like the runtime does). */
+    /** A tester for the agent class (checked like the runtime does). */
     public static AgentTester of(Class<? extends ExpertAgent> agentClass) {
-        AgentDefinition definition = AgentDefinition.of(agentClass);
-        return new AgentTester(definition, definition.newAgent());
-    }
-
-    /** A tester for an agent instance you built, for example with fake services. */
-    public static AgentTester of(ExpertAgent agent) {
-        return new AgentTester(AgentDefinition.of(agent.getClass()), agent);
+        return new AgentTester(AgentDefinition.of(agentClass));
     }
 
     public AgentTester model(ChatModel model) {
         this.model = model;
+        return this;
+    }
+
+    /** Where the agent's egress {@code name} goes, with headers the runtime adds (credentials). */
+    public AgentTester egress(String name, String baseUrl, String... headerNamesAndValues) {
+        Map<String, String> headers = new HashMap<>();
+        for (int i = 0; i + 1 < headerNamesAndValues.length; i += 2) {
+            headers.put(headerNamesAndValues[i], headerNamesAndValues[i + 1]);
+        }
+        egress.put(name, new EgressRoute(URI.create(baseUrl), headers));
         return this;
     }
 
@@ -100,6 +126,13 @@ public final class AgentTester {
         return definition;
     }
 
+    /** The agent's tool process (started on first use). */
+    public ToolProcess toolProcess() {
+        return PROCESSES.computeIfAbsent(new ProcessKey(definition.type(), Map.copyOf(egress)),
+                key -> ToolProcess.start(definition, ToolProcess.Options.defaults(testClasspath())
+                        .withEgress(key.egress())));
+    }
+
     /** Runs one task answering {@code userMessage}. */
     public LoopResult run(String userMessage) {
         Objects.requireNonNull(model, "set a model first, for example a ScriptedModel");
@@ -107,6 +140,11 @@ public final class AgentTester {
                 .withHistory(history)
                 .withGrantedScopes(granted)
                 .withLimits(maxIterations, maxTokens, timeout);
-        return new AgentLoop(definition, agent, model).run(task);
+        return new AgentLoop(definition, toolProcess(), model).run(task);
+    }
+
+    private static List<Path> testClasspath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank()).map(Path::of).toList();
     }
 }

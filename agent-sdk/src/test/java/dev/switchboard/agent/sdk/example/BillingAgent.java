@@ -9,8 +9,6 @@ import dev.switchboard.agent.sdk.Tool;
 import dev.switchboard.agent.sdk.ToolContext;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
 
 /** The example agent of the README, used by the loop tests. */
 @Agent(id = "billing-agent", description = "Answers billing questions and issues refunds",
@@ -18,9 +16,6 @@ import java.util.List;
         handoffs = @Handoff(to = "concierge", when = "the question is not about billing"),
         limits = @Limits(maxIterations = 6, maxTokens = 8000, timeoutSeconds = 30))
 public class BillingAgent implements ExpertAgent {
-
-    /** The idempotency keys refunds were issued with, in order. */
-    public final List<String> refundKeys = new ArrayList<>();
 
     public enum Status { OPEN, PAID }
 
@@ -45,7 +40,6 @@ public class BillingAgent implements ExpertAgent {
     public RefundReceipt refund(@Param(name = "invoiceId", description = "The invoice id") String invoiceId,
                                 @Param(name = "amount", description = "The amount to refund") BigDecimal amount,
                                 ToolContext context) {
-        refundKeys.add(context.idempotencyKey());
-        return new RefundReceipt(invoiceId, amount, context.idempotencyKey());
+        return context.perform(RefundReceipt.class, key -> new RefundReceipt(invoiceId, amount, key));
     }
 }

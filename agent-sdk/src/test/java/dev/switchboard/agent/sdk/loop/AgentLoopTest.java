@@ -47,15 +47,14 @@ class AgentLoopTest {
 
     @Test
     void deniedToolDoesNotRunIsRecordedAndTheModelIsTold() {
-        BillingAgent agent = new BillingAgent();
         ScriptedModel model = ScriptedModel.create()
                 .whenMessage(text -> text.contains("refund"))
                 .callTool("refund", Map.of("invoiceId", "INV-1", "amount", 10))
                 .thenReply("Sorry, I cannot refund");
 
-        LoopResult result = AgentTester.of(agent).model(model).grant("billing:read").run("I want a refund");
+        LoopResult result = AgentTester.of(BillingAgent.class).model(model).grant("billing:read")
+                .taskId("task-denied").run("I want a refund");
 
-        assertThat(agent.refundKeys).isEmpty();
         assertThat(result.outcome()).isEqualTo(LoopResult.Outcome.REPLY);
         assertThat(result.steps()).extracting(Step::kind)
                 .containsExactly(Step.Kind.MODEL_CALL, Step.Kind.TOOL_DENIED, Step.Kind.MODEL_CALL);
@@ -105,7 +104,7 @@ class AgentLoopTest {
 
     @Test
     void tokenLimitEndsTheTaskFromReportedUsage() {
-        ScriptedModel model = ScriptedModel.create().usagePerCall(300, 100)
+        ScriptedModel model = ScriptedModel.create().usagePerCall(400, 200)
                 .alwaysCallTool("invoice", Map.of("invoiceId", "INV-1"));
 
         LoopResult result = AgentTester.of(BillingAgent.class).model(model).limits(0, 1000, null).run("Loop");
@@ -114,7 +113,21 @@ class AgentLoopTest {
         assertThat(result.failure().code()).isEqualTo("token_limit");
         assertThat(result.failure().message())
                 .isEqualTo("Stopped after using 1200 tokens; the limit for this task is 1000");
-        assertThat(result.usage()).isEqualTo(new LoopResult.Usage(900, 300, 3));
+        assertThat(result.usage()).isEqualTo(new LoopResult.Usage(800, 400, 2));
+    }
+
+    @Test
+    void aRequestThatWouldExceedTheBudgetIsNotSent() {
+        ScriptedModel model = ScriptedModel.create().usagePerCall(300, 100)
+                .alwaysCallTool("invoice", Map.of("invoiceId", "INV-1"));
+
+        LoopResult result = AgentTester.of(BillingAgent.class).model(model).limits(0, 1000, null).run("Loop");
+
+        assertThat(result.failure().code()).isEqualTo("token_limit");
+        assertThat(result.failure().message()).matches("Stopped before a model call of about \\d+ input tokens: "
+                + "with the 800 used it would exceed the limit of 1000 for this task");
+        assertThat(model.requests()).hasSize(2);
+        assertThat(result.usage()).isEqualTo(new LoopResult.Usage(600, 200, 2));
     }
 
     @Test
@@ -161,23 +174,27 @@ class AgentLoopTest {
     }
 
     @Test
-    void sideEffectingToolReceivesTheIdempotencyKeyOfTaskAndStep() {
-        BillingAgent agent = new BillingAgent();
+    void sideEffectRunsOnceThroughTheRuntimeWithTheIdempotencyKeyOfTaskAndStep() {
         ScriptedModel model = ScriptedModel.create().whenMessage(text -> text.contains("refund"))
                 .callTool("invoice", Map.of("invoiceId", "INV-1"))
                 .callTool("refund", Map.of("invoiceId", "INV-1", "amount", "12.50"))
                 .thenReply(result -> result);
+        AgentTester tester = AgentTester.of(BillingAgent.class).model(model).taskId("task-7");
+        int before = tester.toolProcess().effectsOnRecord();
 
-        LoopResult result = AgentTester.of(agent).model(model).taskId("task-7").run("refund INV-1 please");
+        LoopResult result = tester.run("refund INV-1 please");
 
         // steps: 1 model, 2 invoice, 3 model, 4 refund, 5 model
-        assertThat(agent.refundKeys).containsExactly("task-7:4");
+        assertThat(result.steps().get(3).detail()).isEqualTo("ok, effect task-7:4");
         assertThat(result.reply()).isEqualTo("{\"invoiceId\":\"INV-1\",\"amount\":12.50,\"reference\":\"task-7:4\"}");
-        assertThat(result.steps().get(3).detail()).isEqualTo("ok, key task-7:4");
+        assertThat(result.steps().get(3).detail()).isEqualTo("ok, effect task-7:4");
+        assertThat(tester.toolProcess().effectsOnRecord()).isEqualTo(before + 1);
 
-        BillingAgent redelivered = new BillingAgent();
-        AgentTester.of(redelivered).model(model).taskId("task-7").run("refund INV-1 please");
-        assertThat(redelivered.refundKeys).containsExactly("task-7:4");
+        LoopResult redelivered = tester.run("refund INV-1 please");
+        assertThat(redelivered.reply()).isEqualTo(result.reply());
+        assertThat(redelivered.steps().get(3).detail())
+                .isEqualTo("ok, effect task-7:4 done before, recorded result returned");
+        assertThat(tester.toolProcess().effectsOnRecord()).isEqualTo(before + 1);
     }
 
     @Test
@@ -261,7 +278,7 @@ class AgentLoopTest {
             }
         };
         var definition = dev.switchboard.agent.sdk.definition.AgentDefinition.of(BillingAgent.class);
-        LoopResult result = new AgentLoop(definition, new BillingAgent(), slow, clock)
+        LoopResult result = new AgentLoop(definition, AgentTester.of(BillingAgent.class).toolProcess(), slow, clock)
                 .run(TaskInput.of("t", "s", new dev.switchboard.agent.sdk.Principal("acme", "u"), "hi"));
 
         assertThat(result.failure().code()).isEqualTo("timeout");

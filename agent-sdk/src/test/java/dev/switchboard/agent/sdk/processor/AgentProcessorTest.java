@@ -103,7 +103,7 @@ class AgentProcessorTest {
                                          @Param(name = "lines") List<Line> lines,
                                          @Param(name = "notify") boolean notify,
                                          ToolContext context) {
-                        return context.idempotencyKey();
+                        return context.taskId();
                     }
                 """);
         String concierge = agent("Concierge", agentAnnotation("concierge", LIMITS), "");
