@@ -11,17 +11,19 @@ import java.util.function.Function;
 import dev.switchboard.agent.sdk.definition.AgentCatalog;
 import dev.switchboard.agent.sdk.definition.AgentDefinition;
 import dev.switchboard.agent.sdk.loop.AgentLoop;
+import dev.switchboard.agent.sdk.loop.ToolRunner;
 import dev.switchboard.agent.sdk.model.ChatModel;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 
 /**
  * Runs one task of a hosted agent through the SDK's agent loop and turns it into exactly one result.
- * The loop enforces the task's granted scopes and limits (never above the agent's own).
+ * The loop, the model and the budget run here; each agent's own code runs in its tool process
+ * ({@link ToolRunner}). The loop enforces the task's granted scopes and limits (never above the agent's own).
  */
-public final class AgentRunner {
+public final class AgentRunner implements AutoCloseable {
 
-    private record Hosted(AgentDefinition definition, AgentLoop loop) {
+    private record Hosted(AgentDefinition definition, AgentLoop loop, ToolRunner tools) {
     }
 
     private final Map<String, Hosted> hosted = new LinkedHashMap<>();
@@ -30,15 +32,29 @@ public final class AgentRunner {
      * @param agentIds the agents this instance hosts; each must be in the catalog
      * @param catalog  the agents found on the class path
      * @param models   the model each agent runs on
+     * @param tools      starts the process that runs an agent's code
      * @throws IllegalArgumentException naming a hosted agent the catalog does not have
      */
-    public AgentRunner(List<String> agentIds, AgentCatalog catalog, Function<AgentDefinition, ChatModel> models) {
+    public AgentRunner(List<String> agentIds, AgentCatalog catalog, Function<AgentDefinition, ChatModel> models,
+            Function<AgentDefinition, ToolRunner> tools) {
         for (String id : agentIds) {
             AgentDefinition definition = catalog.agent(id).orElseThrow(() -> new IllegalArgumentException(
                     "Agent '" + id + "' is configured to be hosted but no such agent is on the class path; known: "
                             + catalog.agents().stream().map(AgentDefinition::id).toList()));
-            hosted.put(id, new Hosted(definition, new AgentLoop(definition, definition.newAgent(), models.apply(definition))));
+            try {
+                ToolRunner runner = tools.apply(definition);
+                hosted.put(id, new Hosted(definition, new AgentLoop(definition, runner, models.apply(definition)),
+                        runner));
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
         }
+    }
+
+    /** The class names of the agents in {@code catalog}: one agent's code must not call into another's. */
+    public static java.util.Set<String> agentClassNames(AgentCatalog catalog) {
+        return catalog.agents().stream().map(d -> d.type().getName()).collect(java.util.stream.Collectors.toSet());
     }
 
     /** The agents found on the class path, with handoffs checked among them. */
@@ -66,5 +82,11 @@ public final class AgentRunner {
             timeout = left.compareTo(timeout) < 0 ? left : timeout;
         }
         return TaskMapping.result(task, agent.loop().run(TaskMapping.input(task, timeout)));
+    }
+
+    /** Stops the agents' tool processes. */
+    @Override
+    public void close() {
+        hosted.values().forEach(agent -> agent.tools().close());
     }
 }

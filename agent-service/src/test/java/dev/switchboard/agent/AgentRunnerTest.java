@@ -8,7 +8,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+
+import dev.switchboard.agent.sdk.definition.AgentCatalog;
+import dev.switchboard.agent.tools.AgentToolProcesses;
+import dev.switchboard.agent.tools.ToolSettings;
 
 import dev.switchboard.agent.model.OfflineModel;
 import dev.switchboard.events.AgentResult;
@@ -22,8 +27,15 @@ import dev.switchboard.events.StepKind;
 
 public class AgentRunnerTest {
 
-    final AgentRunner runner = new AgentRunner(List.of("concierge"), AgentRunner.discoverAgents(),
-            definition -> new OfflineModel(definition.id()));
+    static final AgentCatalog CATALOG = AgentRunner.discoverAgents();
+    static final AgentRunner runner = new AgentRunner(List.of("concierge"), CATALOG,
+            definition -> new OfflineModel(definition.id()), definition -> AgentToolProcesses.start(definition,
+                    AgentRunner.agentClassNames(CATALOG), ToolSettings.defaults()));
+
+    @AfterAll
+    static void stopToolProcesses() {
+        runner.close();
+    }
 
     public static AgentTask task(String agent, String text, int maxIterations, long maxTokens) {
         Envelope envelope = Envelope.newBuilder().setEventId("task-ev").setTenant("acme").setSessionId("s1")
@@ -115,7 +127,9 @@ public class AgentRunnerTest {
     @Test
     void hostingAnAgentThatDoesNotExistFailsAtStart() {
         assertThatThrownBy(() -> new AgentRunner(List.of("no-such-agent"), AgentRunner.discoverAgents(),
-                definition -> new OfflineModel(definition.id())))
+                definition -> new OfflineModel(definition.id()), definition -> {
+                    throw new AssertionError("no tool process for an agent that does not exist");
+                }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-such-agent");
     }
 }

@@ -22,23 +22,23 @@ class BillingAgentTest {
 
     @Test
     void aRefundWithoutTheRefundScopeIsDeniedAndTheModelIsTold() {
-        int before = BillingAgent.refundsMade();
-        LoopResult result = AgentTester.of(BillingAgent.class).model(refundingModel())
-                .grant("billing:read").run("Please refund 10 EUR of INV-1001");
+        AgentTester tester = AgentTester.of(BillingAgent.class).taskId("task-denied-" + System.nanoTime());
+        int before = tester.toolProcess().effectsOnRecord();
+        LoopResult result = tester.model(refundingModel()).grant("billing:read").run("Please refund 10 EUR of INV-1001");
 
         assertThat(result.outcome()).isEqualTo(LoopResult.Outcome.REPLY);
         assertThat(result.steps()).extracting(Step::kind).contains(Step.Kind.TOOL_DENIED);
         assertThat(result.steps()).filteredOn(step -> step.kind() == Step.Kind.TOOL_DENIED)
                 .singleElement().satisfies(step -> assertThat(step.name()).isEqualTo("refund"));
         assertThat(result.reply()).containsIgnoringCase("denied");
-        assertThat(BillingAgent.refundsMade()).isEqualTo(before);
+        assertThat(tester.toolProcess().effectsOnRecord()).isEqualTo(before);
     }
 
     @Test
     void aGrantedRefundRunsOnceEvenWhenTheTaskIsDeliveredTwice() {
         AgentTester tester = AgentTester.of(BillingAgent.class).grant("billing:read", "billing:refund")
                 .taskId("task-refund-" + System.nanoTime());
-        int before = BillingAgent.refundsMade();
+        int before = tester.toolProcess().effectsOnRecord();
 
         LoopResult first = tester.model(refundingModel()).run("Please refund 10 EUR of INV-1001");
         LoopResult again = tester.model(refundingModel()).run("Please refund 10 EUR of INV-1001");
@@ -46,7 +46,7 @@ class BillingAgentTest {
         assertThat(first.steps()).extracting(Step::kind).contains(Step.Kind.TOOL_CALL).doesNotContain(Step.Kind.TOOL_DENIED);
         assertThat(first.reply()).contains("RF-").contains("INV-1001");
         assertThat(again.reply()).isEqualTo(first.reply());
-        assertThat(BillingAgent.refundsMade()).isEqualTo(before + 1);
+        assertThat(tester.toolProcess().effectsOnRecord()).isEqualTo(before + 1);
     }
 
     @Test

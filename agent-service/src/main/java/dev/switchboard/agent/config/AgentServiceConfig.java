@@ -1,8 +1,13 @@
 package dev.switchboard.agent.config;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import dev.switchboard.agent.sdk.host.ToolProcess;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -35,4 +40,39 @@ public interface AgentServiceConfig {
     /** How long a poll waits for tasks. */
     @WithDefault("200ms")
     Duration pollTimeout();
+
+    /** How each hosted agent's tool process runs. */
+    Tools tools();
+
+    /**
+     * Where each agent's declared egress goes, per agent id and egress name:
+     * {@code switchboard.agent-service.egress."billing-agent".payments.url=https://payments.internal/api} and
+     * {@code ...payments.headers.Authorization=Bearer ...} (from the environment). The tool never sees them.
+     */
+    Map<String, Map<String, Egress>> egress();
+
+    interface Tools {
+        /** Heap limit of a tool process, in MB. */
+        @WithDefault("128")
+        int maxHeapMb();
+
+        /** The most characters of one tool result the model reads; the rest is cut with a note. */
+        @WithDefault("16000")
+        int maxOutputChars();
+
+        /** {@code auto}: no network where the machine allows a namespace; {@code isolated}: refuse to start otherwise; {@code shared}. */
+        @WithDefault("auto")
+        ToolProcess.Network network();
+
+        /** Libraries the agents' code needs beyond its own module and the SDK; checked like the agents. */
+        Optional<List<Path>> classpath();
+    }
+
+    interface Egress {
+        /** The base URL; a tool's paths stay under it. */
+        URI url();
+
+        /** Headers added to every request, such as credentials. */
+        Map<String, String> headers();
+    }
 }

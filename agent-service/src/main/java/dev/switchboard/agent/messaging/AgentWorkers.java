@@ -23,6 +23,9 @@ import dev.switchboard.agent.AgentRunner;
 import dev.switchboard.agent.config.AgentBrokerCredentials;
 import dev.switchboard.agent.config.AgentServiceConfig;
 import dev.switchboard.agent.model.OfflineModel;
+import dev.switchboard.agent.sdk.definition.AgentCatalog;
+import dev.switchboard.agent.tools.AgentToolProcesses;
+import dev.switchboard.agent.tools.ToolSettings;
 import dev.switchboard.agent.model.providers.ModelRegistry;
 import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -52,6 +55,7 @@ public class AgentWorkers {
     private final List<Thread> threads = new ArrayList<>();
     private ExecutorService sessions;
     private KafkaProducer<String, byte[]> deadLetters;
+    private AgentRunner runner;
 
     AgentWorkers(AgentServiceConfig config, ModelRegistry models, KafkaClientConfig kafka,
             AgentBrokerCredentials credentials) {
@@ -64,9 +68,13 @@ public class AgentWorkers {
     void start(@Observes StartupEvent startup) {
         // Each agent runs on the model configured for it, else the one its @Agent names; offline when that
         // name has no model configured.
-        AgentRunner runner = new AgentRunner(config.agents(), AgentRunner.discoverAgents(), definition -> models
+        // Each agent's code runs in a tool process of its own, after its bytecode passed the code rules.
+        AgentCatalog catalog = AgentRunner.discoverAgents();
+        ToolSettings tools = ToolSettings.of(config);
+        runner = new AgentRunner(config.agents(), catalog, definition -> models
                 .model(config.models().getOrDefault(definition.id(), definition.model()))
-                .orElseGet(() -> new OfflineModel(definition.id())));
+                .orElseGet(() -> new OfflineModel(definition.id())),
+                definition -> AgentToolProcesses.start(definition, AgentRunner.agentClassNames(catalog), tools));
         // Every agent's credentials first: a missing password fails start before anything is consumed.
         config.agents().forEach(agent -> credentials.connection(agent, Map.of()));
         AgentCatalogPublisher.publish(kafka, runner.definitions());
@@ -92,6 +100,9 @@ public class AgentWorkers {
         }
         if (deadLetters != null) {
             deadLetters.close();
+        }
+        if (runner != null) {
+            runner.close();
         }
     }
 

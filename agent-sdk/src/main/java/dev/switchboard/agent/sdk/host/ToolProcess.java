@@ -343,7 +343,7 @@ public final class ToolProcess implements ToolRunner {
                 throw new IllegalStateException("the tool process lists tools " + names + ", not " + expected);
             }
             LOG.log(System.Logger.Level.INFO, "Tool process of agent ''{0}'' started (pid {1}, network {2})",
-                    definition.id(), process.pid(), NetworkNamespace.describe(options.network()));
+                    definition.id(), String.valueOf(process.pid()), NetworkNamespace.describe(options.network()));
             return new Child(process, channel, initialized.path("instructions").asText(""), directory);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             kill(started, "failed to start");
@@ -360,7 +360,7 @@ public final class ToolProcess implements ToolRunner {
     private void kill(Child target, String why) {
         if (target.process().isAlive()) {
             LOG.log(System.Logger.Level.WARNING, "Ending the tool process of agent ''{0}'' (pid {1}): {2}",
-                    definition.id(), target.process().pid(), why);
+                    definition.id(), String.valueOf(target.process().pid()), why);
             target.process().destroyForcibly();
             try {
                 target.process().waitFor(5, TimeUnit.SECONDS);
