@@ -145,6 +145,9 @@ public final class AgentDefinition {
         if (!tool.scope().isEmpty() && !scopes.contains(tool.scope())) {
             problems.add(AgentRules.undeclaredScope(agentId, name, tool.scope()));
         }
+        if (tool.sideEffects() && tool.scope().isEmpty()) {
+            problems.add(AgentRules.sideEffectsWithoutScope(agentId, name));
+        }
         List<ToolDefinition.Parameter> parameters = new ArrayList<>();
         Set<String> parameterNames = new HashSet<>();
         Parameter[] reflected = method.getParameters();

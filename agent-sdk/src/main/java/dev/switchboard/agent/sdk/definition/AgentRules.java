@@ -45,6 +45,16 @@ public final class AgentRules {
                 + "', which the agent does not declare";
     }
 
+    public static String sideEffectsWithoutScope(String agentId, String tool) {
+        return "Tool '" + tool + "' of agent '" + agentId + "' has side effects but no scope: declare scope = \"...\" "
+                + "so that a task must grant it";
+    }
+
+    public static String toolCallsTool(String agentId, String tool, String other) {
+        return "Agent '" + agentId + "' tool '" + tool + "' calls tool '" + other + "': a tool runs only when the "
+                + "model calls it, with its own scope check";
+    }
+
     public static String missingLimits(String agentId) {
         return "Agent '" + agentId + "' declares no limits: add limits = @Limits(maxIterations = ..., "
                 + "maxTokens = ..., timeoutSeconds = ...)";

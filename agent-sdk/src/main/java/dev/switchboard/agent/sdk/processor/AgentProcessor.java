@@ -1,5 +1,7 @@
 package dev.switchboard.agent.sdk.processor;
 
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
 import dev.switchboard.agent.sdk.Agent;
 import dev.switchboard.agent.sdk.Handoff;
 import dev.switchboard.agent.sdk.Limits;
@@ -7,8 +9,10 @@ import dev.switchboard.agent.sdk.Param;
 import dev.switchboard.agent.sdk.Tool;
 import dev.switchboard.agent.sdk.definition.AgentCatalog;
 import dev.switchboard.agent.sdk.definition.AgentRules;
+import dev.switchboard.agent.sdk.definition.CodeRules;
 
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.annotation.processing.SupportedOptions;
@@ -42,6 +46,10 @@ import java.util.stream.Collectors;
  * in the processor option {@code switchboard.knownAgents} (comma-separated). On success it lists the agent
  * classes in {@value AgentCatalog#AGENTS_RESOURCE}, where the runtime finds them.
  *
+ * <p>In a compilation with agents it also checks the code of every class of the compilation with
+ * {@link CodeScanner} against {@link CodeRules}, and refuses classes in the runtime's packages. A compilation
+ * without agents is not checked.
+ *
  * <p>Registered in {@code META-INF/services}, so it runs in every build that depends on the SDK.
  */
 @SupportedAnnotationTypes({"dev.switchboard.agent.sdk.Agent", "dev.switchboard.agent.sdk.Tool"})
@@ -56,6 +64,22 @@ public final class AgentProcessor extends AbstractProcessor {
 
     private final Map<String, TypeElement> agents = new LinkedHashMap<>();
     private boolean failed;
+    /** Null when the compiler is not javac: then the code checks are skipped. */
+    private Trees trees;
+    private CodeScanner scanner;
+    private boolean skippedNoted;
+
+    @Override
+    public synchronized void init(ProcessingEnvironment processingEnv) {
+        super.init(processingEnv);
+        try {
+            trees = Trees.instance(processingEnv);
+            scanner = new CodeScanner(trees, processingEnv.getElementUtils());
+        } catch (IllegalArgumentException | NoClassDefFoundError e) {
+            trees = null;
+            scanner = null;
+        }
+    }
 
     @Override
     public SourceVersion getSupportedSourceVersion() {
@@ -75,6 +99,9 @@ public final class AgentProcessor extends AbstractProcessor {
             if (element.getEnclosingElement().getAnnotation(Agent.class) == null) {
                 error(element, "Tool method " + element.getSimpleName() + " is not in a class annotated with @Agent");
             }
+        }
+        if (!agents.isEmpty() && !round.processingOver()) {
+            checkCode(round);
         }
         if (round.processingOver()) {
             checkHandoffs();
@@ -118,6 +145,38 @@ public final class AgentProcessor extends AbstractProcessor {
         }
     }
 
+    /** Checks the code of every class of the round: the agents and the module's other classes. */
+    private void checkCode(RoundEnvironment round) {
+        for (Element root : round.getRootElements()) {
+            if (root instanceof TypeElement type) {
+                checkPackage(type);
+            }
+        }
+        if (scanner == null) {
+            if (!skippedNoted) {
+                skippedNoted = true;
+                processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, "Switchboard: this compiler offers "
+                        + "no javac tree API, so the checks of the code inside agents were skipped; agent-service "
+                        + "still checks every agent's bytecode before it starts");
+            }
+            return;
+        }
+        for (Element root : round.getRootElements()) {
+            TreePath path = root instanceof TypeElement ? trees.getPath(root) : null;
+            if (path != null && scanner.check(path.getCompilationUnit()) > 0) {
+                failed = true;
+            }
+        }
+    }
+
+    private void checkPackage(TypeElement type) {
+        String name = processingEnv.getElementUtils().getPackageOf(type).getQualifiedName().toString();
+        if (name.equals(CodeRules.SDK_PACKAGE) || name.startsWith(CodeRules.SDK_PACKAGE + ".")) {
+            error(type, "Type '" + processingEnv.getElementUtils().getBinaryName(type) + "' is in package " + name
+                    + ", which belongs to the runtime; agent code lives in a package of its own");
+        }
+    }
+
     private static boolean isInstantiable(TypeElement type) {
         Set<Modifier> modifiers = type.getModifiers();
         boolean topLevelOrStatic = type.getEnclosingElement().getKind() == ElementKind.PACKAGE
@@ -131,7 +190,7 @@ public final class AgentProcessor extends AbstractProcessor {
 
     private void checkTool(String agentId, Set<String> scopes, ExecutableElement method, Tool tool,
                            Set<String> toolNames) {
-        String name = tool.name().isEmpty() ? method.getSimpleName().toString() : tool.name();
+        String name = CodeScanner.toolName(method, tool);
         if (AgentRules.RESERVED_TOOL_NAMES.contains(name)) {
             error(method, AgentRules.reservedToolName(agentId, name));
         } else if (!AgentRules.TOOL_NAME.matcher(name).matches()) {
@@ -145,6 +204,9 @@ public final class AgentProcessor extends AbstractProcessor {
         }
         if (!tool.scope().isEmpty() && !scopes.contains(tool.scope())) {
             error(method, AgentRules.undeclaredScope(agentId, name, tool.scope()));
+        }
+        if (tool.sideEffects() && tool.scope().isEmpty()) {
+            error(method, AgentRules.sideEffectsWithoutScope(agentId, name));
         }
         Set<String> parameterNames = new HashSet<>();
         List<? extends VariableElement> parameters = method.getParameters();

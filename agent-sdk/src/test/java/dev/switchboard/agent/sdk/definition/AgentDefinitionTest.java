@@ -91,6 +91,26 @@ class AgentDefinitionTest {
                         AgentRules.unsupportedType("Broken_Agent", "when", "at", "java.time.Instant")));
     }
 
+    @Agent(id = "mailer", description = "Mails", limits = @Limits(maxIterations = 3, maxTokens = 100, timeoutSeconds = 5))
+    public static class Mailer implements ExpertAgent {
+        public String instructions() {
+            return "";
+        }
+
+        @Tool(name = "send", description = "Sends a mail", sideEffects = true)
+        public String send(@Param(name = "to") String to) {
+            return to;
+        }
+    }
+
+    @Test
+    void aToolWithSideEffectsNeedsAScope() {
+        assertThatThrownBy(() -> AgentDefinition.of(Mailer.class))
+                .isInstanceOfSatisfying(AgentDefinitionException.class, e -> assertThat(e.problems()).containsExactly(
+                        "Tool 'send' of agent 'mailer' has side effects but no scope: declare scope = \"...\" so "
+                                + "that a task must grant it"));
+    }
+
     @Agent(id = "lost", description = "Lost", handoffs = @Handoff(to = "nobody", when = "always"),
             limits = @Limits(maxIterations = 3, maxTokens = 100, timeoutSeconds = 5))
     public static class Lost implements ExpertAgent {
