@@ -99,8 +99,12 @@ public final class CodeRules {
             new PackageRule(SDK_PACKAGE + ".", Reason.RUNTIME_INTERNALS, Set.of()),
             new PackageRule("dev.switchboard.", Reason.RUNTIME_INTERNALS, Set.of()));
 
-    /** Single types: either every member but {@code allowedMembers}, or only {@code refusedMembers}. */
+    /**
+     * Single types: either every member but {@code allowedMembers}, or only {@code refusedMembers}. A type may
+     * have several rules; the first that refuses a use gives its reason.
+     */
     private static final List<TypeRule> TYPES = List.of(
+            refuseOnly("java.lang.System", Reason.PROCESSES, "exit", "load", "loadLibrary"),
             refuseAllBut("java.lang.System", Reason.ENVIRONMENT, "currentTimeMillis", "nanoTime", "arraycopy",
                     "identityHashCode", "lineSeparator", "out", "err"),
             refuseAllBut("java.lang.Runtime", Reason.PROCESSES),
@@ -114,7 +118,7 @@ public final class CodeRules {
             refuseAllBut("java.lang.StackWalker", Reason.REFLECTION),
             refuseAllBut("java.lang.SecurityManager", Reason.CLASS_LOADING),
             refuseAllBut("java.lang.Thread", Reason.THREADS, "sleep", "currentThread", "isInterrupted",
-                    "interrupted", "onSpinWait", "yield", "getName"),
+                    "interrupted", "interrupt", "onSpinWait", "yield", "getName"),
             refuseAllBut("java.lang.Thread$Builder", Reason.THREADS),
             refuseAllBut("java.lang.ThreadGroup", Reason.THREADS),
             refuseAllBut("java.util.Timer", Reason.THREADS),
@@ -176,10 +180,17 @@ public final class CodeRules {
      *               (a declaration, cast, class literal or superclass)
      */
     public static Optional<Breach> check(String owner, String member) {
+        boolean ruled = false;
         for (TypeRule rule : TYPES) {
             if (rule.type().equals(owner)) {
-                return rule.refuses(member) ? Optional.of(new Breach(owner, member, rule.reason())) : Optional.empty();
+                if (rule.refuses(member)) {
+                    return Optional.of(new Breach(owner, member, rule.reason()));
+                }
+                ruled = true;
             }
+        }
+        if (ruled) {
+            return Optional.empty();
         }
         String packageName = packageOf(owner);
         if (packageName.equals(SDK_PACKAGE)) {
