@@ -167,6 +167,13 @@ public final class CodeRules {
             refuseAllBut("java.io.ObjectInputStream", Reason.REFLECTION),
             refuseAllBut("java.io.ObjectOutputStream", Reason.REFLECTION),
             refuseAllBut("java.io.Console", Reason.FILES),
+            refuseOnly("java.io.PrintWriter", Reason.FILES, "<init>"),
+            refuseOnly("java.io.PrintStream", Reason.FILES, "<init>"),
+            refuseOnly("java.util.Formatter", Reason.FILES, "<init>"),
+            refuseAllBut("java.util.zip.ZipFile", Reason.FILES),
+            refuseAllBut("java.util.jar.JarFile", Reason.FILES),
+            refuseAllBut("java.util.logging.FileHandler", Reason.FILES),
+            refuseAllBut("java.lang.ref.Cleaner", Reason.THREADS),
             refuseAllBut("java.security.AccessController", Reason.REFLECTION),
             refuseAllBut("java.security.Policy", Reason.REFLECTION));
 
