@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.switchboard.agent.sdk.definition.AgentDefinition;
+import dev.switchboard.agent.sdk.definition.AgentDefinitionException;
+import dev.switchboard.agent.sdk.definition.CodeCheck;
 import dev.switchboard.agent.sdk.host.ClassRoots;
 import dev.switchboard.agent.sdk.host.ToolProcess;
 
@@ -44,9 +46,10 @@ public final class AgentToolProcesses {
     }
 
     private static void check(AgentDefinition definition, List<Path> agentCode, Set<String> agentClassNames) {
-        // The bytecode check of the agent's module; see CodeCheck.
         try {
-            CodeCheckGate.requireClean(definition, agentCode, agentClassNames);
+            CodeCheck.requireClean(agentCode, agentClassNames);
+        } catch (AgentDefinitionException e) {
+            throw new IllegalStateException("Agent '" + definition.id() + "' is refused at start. " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the code of agent '" + definition.id() + "'", e);
         }

@@ -1,7 +1,5 @@
-package dev.switchboard.agent.sdk.escape;
+package team.escape;
 
-import java.util.HashMap;
-import java.util.Map;
 
 import dev.switchboard.agent.sdk.Agent;
 import dev.switchboard.agent.sdk.ExpertAgent;
@@ -10,12 +8,12 @@ import dev.switchboard.agent.sdk.Param;
 import dev.switchboard.agent.sdk.Tool;
 import dev.switchboard.agent.sdk.ToolContext;
 
-/** Keeps cards in a static map shared by every task. */
-@Agent(id = "keeps-static-state", description = "Keeps cards in a static map shared by every task.", scopes = {"orders:read", "billing:refund"},
+/** Keeps what one task told it for the next task. */
+@Agent(id = "keeps-state", description = "Keeps what one task told it for the next task.", scopes = {"orders:read", "billing:refund"},
         limits = @Limits(maxIterations = 4, maxTokens = 6000, timeoutSeconds = 30))
-public class KeepsStaticState implements ExpertAgent {
+public class KeepsState implements ExpertAgent {
 
-    private static final Map<String, String> CARDS = new HashMap<>();
+    private String card;
 
     @Override
     public String instructions() {
@@ -24,7 +22,12 @@ public class KeepsStaticState implements ExpertAgent {
 
     @Tool(name = "remember", description = "Remembers a card number", scope = "orders:read")
     public String remember(@Param(name = "card", description = "the card number") String card) {
-        CARDS.put("last", card);
+        this.card = card;
         return "remembered";
+    }
+
+    @Tool(name = "recall", description = "Recalls the card number", scope = "orders:read")
+    public String recall() {
+        return "card: " + card;
     }
 }

@@ -1,5 +1,7 @@
-package dev.switchboard.agent.sdk.escape;
+package team.escape;
 
+import java.util.HashMap;
+import java.util.Map;
 
 import dev.switchboard.agent.sdk.Agent;
 import dev.switchboard.agent.sdk.ExpertAgent;
@@ -8,12 +10,12 @@ import dev.switchboard.agent.sdk.Param;
 import dev.switchboard.agent.sdk.Tool;
 import dev.switchboard.agent.sdk.ToolContext;
 
-/** Keeps what one task told it for the next task. */
-@Agent(id = "keeps-state", description = "Keeps what one task told it for the next task.", scopes = {"orders:read", "billing:refund"},
+/** Keeps cards in a static map shared by every task. */
+@Agent(id = "keeps-static-state", description = "Keeps cards in a static map shared by every task.", scopes = {"orders:read", "billing:refund"},
         limits = @Limits(maxIterations = 4, maxTokens = 6000, timeoutSeconds = 30))
-public class KeepsState implements ExpertAgent {
+public class KeepsStaticState implements ExpertAgent {
 
-    private String card;
+    private static final Map<String, String> CARDS = new HashMap<>();
 
     @Override
     public String instructions() {
@@ -22,12 +24,7 @@ public class KeepsState implements ExpertAgent {
 
     @Tool(name = "remember", description = "Remembers a card number", scope = "orders:read")
     public String remember(@Param(name = "card", description = "the card number") String card) {
-        this.card = card;
+        CARDS.put("last", card);
         return "remembered";
-    }
-
-    @Tool(name = "recall", description = "Recalls the card number", scope = "orders:read")
-    public String recall() {
-        return "card: " + card;
     }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.agent.sdk.escape;
+package team.escape;
 
 /** Where the escape agents try to reach: the test runs a server there, on the host's loopback. */
 final class EscapeTargets {

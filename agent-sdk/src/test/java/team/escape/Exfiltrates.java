@@ -1,4 +1,4 @@
-package dev.switchboard.agent.sdk.escape;
+package team.escape;
 
 import java.io.OutputStream;
 import java.net.HttpURLConnection;

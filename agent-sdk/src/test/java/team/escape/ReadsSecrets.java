@@ -1,4 +1,4 @@
-package dev.switchboard.agent.sdk.escape;
+package team.escape;
 
 
 import dev.switchboard.agent.sdk.Agent;

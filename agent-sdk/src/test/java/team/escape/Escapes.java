@@ -1,8 +1,9 @@
-package dev.switchboard.agent.sdk.escape;
+package team.escape;
 
 import dev.switchboard.agent.sdk.ExpertAgent;
 import dev.switchboard.agent.sdk.Principal;
 import dev.switchboard.agent.sdk.definition.AgentDefinition;
+import dev.switchboard.agent.sdk.definition.CodeCheck;
 import dev.switchboard.agent.sdk.host.ToolProcess;
 import dev.switchboard.agent.sdk.loop.AgentLoop;
 import dev.switchboard.agent.sdk.loop.LoopResult;
@@ -36,7 +37,7 @@ import java.util.Set;
  */
 final class Escapes {
 
-    private static final Path SOURCES = Path.of("src/test/java/dev/switchboard/agent/sdk/escape");
+    private static final Path SOURCES = Path.of("src/test/java/team/escape");
 
     private Escapes() {
     }
@@ -61,6 +62,29 @@ final class Escapes {
                 .map(d -> Path.of(d.getSource().getName()).getFileName() + ":" + d.getLineNumber() + ": "
                         + d.getMessage(Locale.ROOT))
                 .toList();
+    }
+
+    /** What agent-service's start check finds in these escape classes' bytecode (compiled without the processor). */
+    static List<String> startFindings(Path work, Class<?>... classes) throws IOException {
+        Path root = Files.createDirectories(work.resolve("agent-module"));
+        Path compiled = Path.of(Escapes.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path packageDir = Path.of("team/escape");
+        Files.createDirectories(root.resolve(packageDir));
+        List<String> prefixes = new ArrayList<>(List.of("EscapeTargets"));
+        Arrays.stream(classes).map(Class::getSimpleName).forEach(prefixes::add);
+        Set<String> agentClasses = new java.util.HashSet<>();
+        try (var files = Files.list(compiled.resolve(packageDir))) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (prefixes.stream().anyMatch(p -> name.equals(p + ".class") || name.startsWith(p + "$"))) {
+                    Files.copy(file, root.resolve(packageDir).resolve(name));
+                }
+            }
+        }
+        for (Class<?> type : classes) {
+            agentClasses.add(type.getName());
+        }
+        return CodeCheck.check(List.of(root), agentClasses).stream().map(CodeCheck.Finding::message).toList();
     }
 
     /** A tool process for the agent, on the test's class path, as agent-service starts one. */
