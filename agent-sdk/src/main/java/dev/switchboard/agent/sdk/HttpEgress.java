@@ -32,7 +32,10 @@ public final class HttpEgress {
         return call.http("GET", path, Map.of(), null);
     }
 
-    /** A request with a body; allowed only inside {@link ToolContext#perform}. */
+    /**
+     * A request with a body; allowed only inside {@link ToolContext#perform}, and sent with the effect's key
+     * as the {@code Idempotency-Key} header.
+     */
     public Response send(String method, String path, String contentType, String body) {
         return call.http(method, path, contentType == null ? Map.of() : Map.of("Content-Type", contentType), body);
     }

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
 /**
  * Sends a tool's HTTP requests to its declared egress, and only there: the path must stay under the
  * configured base URL, the method must be GET unless the call is inside an effect, and the operator's
- * headers are added here, where agent code never sees them. Redirects are not followed.
+ * headers are added here, where agent code never sees them. A request sent inside an effect carries the
+ * effect's key as {@code Idempotency-Key}, so the service it changes can perform it once. Redirects are not
+ * followed.
  */
 final class EgressGate {
 
@@ -58,7 +60,7 @@ final class EgressGate {
     }
 
     /** Sends the request to the call's egress and answers status and body. */
-    JsonNode send(ToolRunner.Invocation invocation, JsonNode params) {
+    JsonNode send(ToolRunner.Invocation invocation, java.util.Collection<String> openEffects, JsonNode params) {
         String name = invocation.tool().egress();
         EgressRoute route = routes.get(name);
         if (route == null) {
@@ -83,6 +85,7 @@ final class EgressGate {
                 request.header(header.getKey(), header.getValue().asText());
             }
         });
+        openEffects.stream().reduce((first, last) -> last).ifPresent(key -> request.setHeader("Idempotency-Key", key));
         route.headers().forEach(request::setHeader);
         try {
             HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -405,7 +405,7 @@ public final class ToolProcess implements ToolRunner {
                             throw refused("The runtime refused the request: tool '" + call.invocation.tool().name()
                                     + "' declares no egress");
                         }
-                        yield CompletableFuture.supplyAsync(() -> egress.send(call.invocation, params), requests);
+                        yield CompletableFuture.supplyAsync(() -> egress.send(call.invocation, List.copyOf(call.openEffects), params), requests);
                     }
                     default -> CompletableFuture.failedFuture(new JsonRpcChannel.RpcException(
                             JsonRpcChannel.METHOD_NOT_FOUND, "Unknown method " + method));
