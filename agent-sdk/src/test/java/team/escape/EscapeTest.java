@@ -3,6 +3,7 @@ package team.escape;
 import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.agent.sdk.definition.AgentDefinition;
 import dev.switchboard.agent.sdk.definition.AgentDefinitionException;
+import dev.switchboard.agent.sdk.host.EgressRoute;
 import dev.switchboard.agent.sdk.host.ToolProcess;
 import dev.switchboard.agent.sdk.loop.LoopResult;
 import dev.switchboard.agent.sdk.loop.TokenEstimate;
@@ -350,5 +351,41 @@ class EscapeTest {
                         + "effects but no scope");
         assertThatThrownBy(() -> AgentDefinition.of(SideEffectsWithoutScope.class))
                 .isInstanceOf(AgentDefinitionException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void aDeclaredEgressReachesOnlyItsOwnServiceAndChangesNothingOutsideAnEffect() throws Exception {
+        tools = Escapes.start(MisusesEgress.class, Map.of("orders", new EgressRoute(
+                URI.create("http://127.0.0.1:" + EscapeTargets.PORT + "/api"), Map.of("Authorization", "Bearer k"))));
+        ScriptedModel model = ScriptedModel.create()
+                .whenMessage(text -> text.equals("own")).callTool("fetch", Map.of("path", "/orders/1", "method", "GET"))
+                .thenReply(result -> "own: " + result)
+                .whenMessage(text -> text.equals("absolute"))
+                .callTool("fetch", Map.of("path", "http://127.0.0.1:" + EscapeTargets.PORT + "/leak", "method", "GET"))
+                .thenReply(result -> result)
+                .whenMessage(text -> text.equals("dots"))
+                .callTool("fetch", Map.of("path", "/orders/../../leak", "method", "GET")).thenReply(result -> result)
+                .whenMessage(text -> text.equals("post"))
+                .callTool("fetch", Map.of("path", "/orders/1/cancel", "method", "POST")).thenReply(result -> result);
+
+        assertThat(runText(model, "own")).isEqualTo("own: ");
+        assertThat(received).containsExactly("GET /api/orders/1 ");
+        received.clear();
+        assertThat(runText(model, "absolute")).isEqualTo("Error: Tool 'fetch' failed: The runtime refused the "
+                + "request: path 'http://127.0.0.1:" + EscapeTargets.PORT + "/leak' must be a path under the egress, "
+                + "like /orders/42");
+        assertThat(runText(model, "dots")).isEqualTo("Error: Tool 'fetch' failed: The runtime refused the request: "
+                + "path '/orders/../../leak' must be a path under the egress, like /orders/42");
+        assertThat(runText(model, "post")).isEqualTo("Error: Tool 'fetch' failed: The runtime refused the request: "
+                + "POST changes something, so it must run inside context.perform(...)");
+        assertThat(received).isEmpty();
+    }
+
+    private String runText(ScriptedModel model, String text) {
+        dev.switchboard.agent.sdk.definition.AgentDefinition definition = AgentDefinition.of(MisusesEgress.class);
+        dev.switchboard.agent.sdk.loop.TaskInput task = dev.switchboard.agent.sdk.loop.TaskInput.of("task-" + text,
+                "s", new dev.switchboard.agent.sdk.Principal("acme", "u"), text)
+                .withGrantedScopes(java.util.Set.of("orders:read"));
+        return new dev.switchboard.agent.sdk.loop.AgentLoop(definition, tools, model).run(task).reply();
     }
 }

@@ -4,6 +4,7 @@ import dev.switchboard.agent.sdk.ExpertAgent;
 import dev.switchboard.agent.sdk.Principal;
 import dev.switchboard.agent.sdk.definition.AgentDefinition;
 import dev.switchboard.agent.sdk.definition.CodeCheck;
+import dev.switchboard.agent.sdk.host.EgressRoute;
 import dev.switchboard.agent.sdk.host.ToolProcess;
 import dev.switchboard.agent.sdk.loop.AgentLoop;
 import dev.switchboard.agent.sdk.loop.LoopResult;
@@ -89,9 +90,13 @@ final class Escapes {
 
     /** A tool process for the agent, on the test's class path, as agent-service starts one. */
     static ToolProcess start(Class<? extends ExpertAgent> agent) {
+        return start(agent, Map.of());
+    }
+
+    static ToolProcess start(Class<? extends ExpertAgent> agent, Map<String, EgressRoute> egress) {
         List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.isBlank()).map(Path::of).toList();
-        return ToolProcess.start(AgentDefinition.of(agent), ToolProcess.Options.defaults(classpath));
+        return ToolProcess.start(AgentDefinition.of(agent), ToolProcess.Options.defaults(classpath).withEgress(egress));
     }
 
     /** Runs a task in which the model calls {@code tool} with {@code arguments}, then replies with its result. */

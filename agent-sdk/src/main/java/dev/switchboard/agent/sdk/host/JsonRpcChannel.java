@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,9 +70,12 @@ final class JsonRpcChannel {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
 
     JsonRpcChannel(InputStream in, OutputStream out, int maxLineBytes, Handler handler) {
-        this.in = new BufferedInputStream(in, 64 * 1024);
+        this.in = in;
         this.out = out;
         this.maxLineBytes = maxLineBytes;
         this.handler = handler;
@@ -150,18 +152,40 @@ final class JsonRpcChannel {
     }
 
     private byte[] readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                return line.toByteArray();
+        ByteArrayOutputStream partial = null;
+        while (true) {
+            if (position == limit) {
+                limit = Math.max(0, in.read(buffer));
+                position = 0;
+                if (limit == 0) {
+                    return partial == null || partial.size() == 0 ? null : partial.toByteArray();
+                }
             }
-            if (line.size() >= maxLineBytes) {
+            for (int i = position; i < limit; i++) {
+                if (buffer[i] == '\n') {
+                    byte[] line;
+                    if (partial == null) {
+                        line = java.util.Arrays.copyOfRange(buffer, position, i);
+                    } else {
+                        partial.write(buffer, position, i - position);
+                        line = partial.toByteArray();
+                    }
+                    position = i + 1;
+                    if (line.length > maxLineBytes) {
+                        throw new IOException("a message was longer than " + maxLineBytes + " bytes");
+                    }
+                    return line;
+                }
+            }
+            if (partial == null) {
+                partial = new ByteArrayOutputStream(2 * (limit - position));
+            }
+            partial.write(buffer, position, limit - position);
+            position = limit;
+            if (partial.size() > maxLineBytes) {
                 throw new IOException("a message was longer than " + maxLineBytes + " bytes");
             }
-            line.write(b);
         }
-        return line.size() == 0 ? null : line.toByteArray();
     }
 
     private void dispatch(JsonNode message) {

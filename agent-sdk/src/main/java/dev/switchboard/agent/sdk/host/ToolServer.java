@@ -20,10 +20,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The tool process: runs one agent's code for the host ({@link ToolProcess}) and nothing else. It makes
- * one agent instance per task, runs each tool call on a thread of its own in a thread group of its own, is
+ * one agent instance per task, runs each tool call on a worker thread alone in its thread group, is
  * interrupted when the host cancels a call, and cuts a result to the size the host allows. A tool that
  * leaves threads running after it returns ends this process: the host starts a fresh one.
  *
@@ -45,7 +50,16 @@ public final class ToolServer {
                     return size() > MAX_TASKS;
                 }
             });
-    private final Map<Long, Thread> running = new ConcurrentHashMap<>();
+    private final Map<Long, Running> running = new ConcurrentHashMap<>();
+    private final AtomicInteger workerNumbers = new AtomicInteger();
+    /** Each worker thread in a thread group of its own; idle workers end after a minute. */
+    private final ExecutorService workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), task -> {
+                int number = workerNumbers.incrementAndGet();
+                Thread thread = new Thread(new ThreadGroup("agent-call-" + number), task, "agent-call-" + number);
+                thread.setDaemon(true);
+                return thread;
+            });
     private JsonRpcChannel channel;
 
     private ToolServer(AgentDefinition definition, int maxOutputChars) {
@@ -81,9 +95,9 @@ public final class ToolServer {
         @Override
         public void notification(String method, JsonNode params) {
             if (Protocol.CANCELLED.equals(method)) {
-                Thread worker = running.get(params.path("requestId").asLong());
-                if (worker != null) {
-                    worker.getThreadGroup().interrupt();
+                Running call = running.get(params.path("requestId").asLong());
+                if (call != null) {
+                    call.cancel();
                 }
             } else if (Protocol.TASK_ENDED.equals(method)) {
                 agentsByTask.remove(params.path("tenant").asText() + "/" + params.path("taskId").asText());
@@ -142,15 +156,43 @@ public final class ToolServer {
         return runGuarded(what, work, -1);
     }
 
+    /** A call being run: its worker, and whether it may still be interrupted. */
+    private static final class Running {
+        private Thread worker;
+        private boolean done;
+
+        synchronized void start(Thread thread) {
+            worker = thread;
+        }
+
+        /** Interrupts the call's thread and any thread it started, unless the call is over. */
+        synchronized void cancel() {
+            if (!done && worker != null) {
+                worker.getThreadGroup().interrupt();
+            }
+        }
+
+        /** Ends the call; an interrupt meant for it does not reach the worker's next call. */
+        synchronized void finish() {
+            done = true;
+            Thread.interrupted();
+        }
+    }
+
     /**
-     * Runs agent code on a thread of its own in a group of its own. When the code returns and threads it
-     * started are still alive, the answer is an error and this process ends, so that none outlives the call.
+     * Runs agent code on a worker thread that is alone in its thread group, so that any thread the code
+     * starts is found. When the code returns and threads it started are still alive, the answer is an error
+     * and this process ends, so that none outlives the call. Workers are reused across calls.
      */
     private CompletableFuture<JsonNode> runGuarded(String what, java.util.function.Supplier<JsonNode> work,
                                                    long requestId) {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        ThreadGroup group = new ThreadGroup("agent-" + what);
-        Thread worker = new Thread(group, () -> {
+        Running call = new Running();
+        if (requestId >= 0) {
+            running.put(requestId, call);
+        }
+        workers.execute(() -> {
+            call.start(Thread.currentThread());
             JsonNode result;
             try {
                 result = work.get();
@@ -160,9 +202,11 @@ public final class ToolServer {
                 result = null;
                 answer.completeExceptionally(new JsonRpcChannel.RpcException(JsonRpcChannel.INTERNAL_ERROR,
                         "Agent code failed in " + what + ": " + e));
+            } finally {
+                call.finish();
+                running.remove(requestId);
             }
-            running.remove(requestId);
-            if (leftThreads(group)) {
+            if (leftThreads(Thread.currentThread().getThreadGroup())) {
                 System.err.println("Agent code in " + what + " left threads running; the tool process ends");
                 answer.completeExceptionally(new JsonRpcChannel.RpcException(JsonRpcChannel.INTERNAL_ERROR,
                         "Tool '" + what + "' left threads running after it returned; the runtime ended them"));
@@ -172,12 +216,7 @@ public final class ToolServer {
             if (result != null) {
                 answer.complete(result);
             }
-        }, "agent-" + what);
-        worker.setDaemon(true);
-        if (requestId >= 0) {
-            running.put(requestId, worker);
-        }
-        worker.start();
+        });
         return answer;
     }
 
