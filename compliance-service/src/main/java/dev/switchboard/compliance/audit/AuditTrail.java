@@ -2,7 +2,9 @@ package dev.switchboard.compliance.audit;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,6 +55,18 @@ public class AuditTrail {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean appendPlain(AuditEventEntity row, String content) {
         return append(row, content, content);
+    }
+
+    /**
+     * Locks the heads of these tenants' chains for the rest of the transaction, in the order of their names, so
+     * that transactions locking several heads (batches) never wait for each other in a cycle. Appends in the same
+     * transaction then find their head already locked.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockHeads(Collection<String> tenants) {
+        for (String tenant : new TreeSet<>(tenants)) {
+            lockHead(tenant);
+        }
     }
 
     /** The tenant's head as it is now, without locking it; empty before the tenant's first row. */

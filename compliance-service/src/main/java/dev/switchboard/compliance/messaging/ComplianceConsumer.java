@@ -6,7 +6,10 @@ import static dev.switchboard.compliance.messaging.IncomingRecords.positionOf;
 import static dev.switchboard.compliance.messaging.IncomingRecords.withRetries;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +24,8 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.compliance.ComplianceService;
 import dev.switchboard.compliance.ComplianceService.Clearance;
+import dev.switchboard.compliance.ComplianceService.ResultItem;
+import dev.switchboard.compliance.ComplianceService.Sourced;
 import dev.switchboard.compliance.audit.PlatformChain;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.TurnReceived;
@@ -30,20 +35,21 @@ import dev.switchboard.schemas.Topics;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 
 /**
- * Reads {@code turns.raw} and {@code agent.results.raw}; for each event writes one audit row to PostgreSQL
- * and then, in one Kafka transaction together with the consumed offset, the cleared event to
- * {@code turns.cleared} (or, for a turn the tenant's policy blocks, a {@code TurnRejected} to
- * {@code turns.rejected}) or {@code agent.results.cleared}, keyed by session id. Records that cannot be
- * decoded or audited go to {@code deadletters} with the reason.
+ * Reads {@code turns.raw} and {@code agent.results.raw} in batches (one poll each); for each batch writes one audit
+ * row per event to PostgreSQL in one database transaction and then, in one Kafka transaction together with the
+ * batch's offsets, the cleared events to {@code turns.cleared} (or, for a turn the tenant's policy blocks, a
+ * {@code TurnRejected} to {@code turns.rejected}) or {@code agent.results.cleared}, keyed by session id. Records
+ * that cannot be decoded or audited go to {@code deadletters} with the reason.
  *
- * <p>Order of commits: the audit row first (its own database transaction, idempotent on the event id),
- * then the Kafka transaction. A crash between the two redelivers the record, whose audit insert is then a
- * no-op and whose cleared event is published for the first time. See the module README.
+ * <p>Order of commits: the audit rows first (idempotent on the event id), then the Kafka transaction. A crash
+ * between the two redelivers the batch, whose audit inserts are then no-ops and whose cleared events are published
+ * for the first time. See the module README.
  */
 @ApplicationScoped
 public class ComplianceConsumer {
@@ -73,55 +79,120 @@ public class ComplianceConsumer {
     @Channel(AGENT_RESULTS_CLEARED)
     KafkaTransactions<AgentResult> resultsCleared;
 
-    // @Blocking (ordered): the JDBC work runs on a worker thread, one record at a time per channel, which
-    // is also what KafkaTransactions needs (one transaction in progress per producer).
+    // @Blocking (ordered): the JDBC work runs on a worker thread, one batch at a time per channel, which is also
+    // what KafkaTransactions needs (one transaction in progress per producer).
     @Incoming(TURNS_RAW)
     @Blocking
-    public Uni<Void> clearTurn(KafkaRecord<String, TurnReceived> record) {
-        if (record.getPayload() == null) {
-            return deadLetter(record);
+    public Uni<Void> clearTurns(KafkaRecordBatch<String, TurnReceived> batch) {
+        List<KafkaRecord<String, TurnReceived>> turns = new ArrayList<>();
+        for (KafkaRecord<String, TurnReceived> record : batch.getRecords()) {
+            if (record.getPayload() == null) {
+                deadLetter(record).await().indefinitely();
+            } else if (PlatformChain.isReserved(record.getPayload().getEnvelope().getTenant())) {
+                deadLetter(record, RESERVED_TENANT).await().indefinitely();
+            } else {
+                turns.add(record);
+            }
         }
-        if (PlatformChain.isReserved(record.getPayload().getEnvelope().getTenant())) {
-            return deadLetter(record, RESERVED_TENANT);
+        List<Outgoing<SpecificRecord>> outgoing = new ArrayList<>();
+        for (Audited<TurnReceived, SpecificRecord> audited : audit(turns, records -> compliance.clearTurns(records
+                .stream().map(r -> new Sourced<>(r.getPayload(), positionOf(r))).toList()))) {
+            Clearance<SpecificRecord> clearance = audited.clearance();
+            if (clearance.outcome().publishes()) {
+                String topic = clearance.event() instanceof TurnRejected ? Topics.TURNS_REJECTED.name()
+                        : Topics.TURNS_CLEARED.name();
+                outgoing.add(new Outgoing<>(clearance.event(),
+                        audited.record().getPayload().getEnvelope().getSessionId(), topic, new RecordHeaders()));
+            }
         }
-        Clearance<SpecificRecord> clearance = withRetries(() -> compliance.clearTurn(record.getPayload(), positionOf(record)));
-        String topic = clearance.event() instanceof TurnRejected ? Topics.TURNS_REJECTED.name() : Topics.TURNS_CLEARED.name();
-        return publish(turnsCleared, record, clearance, record.getPayload().getEnvelope().getSessionId(), topic);
+        return inTransaction(turnsCleared, batch, outgoing);
     }
 
     @Incoming(AGENT_RESULTS_RAW)
     @Blocking
-    public Uni<Void> clearResult(KafkaRecord<String, AgentResult> record) {
+    public Uni<Void> clearResults(KafkaRecordBatch<String, AgentResult> batch) {
+        List<KafkaRecord<String, AgentResult>> results = new ArrayList<>();
+        for (KafkaRecord<String, AgentResult> record : batch.getRecords()) {
+            AgentResult raw = record.getPayload();
+            if (raw == null) {
+                deadLetter(record).await().indefinitely();
+            } else if (tickets.refusal(raw).isEmpty() && PlatformChain.isReserved(raw.getEnvelope().getTenant())) {
+                deadLetter(record, RESERVED_TENANT).await().indefinitely();
+            } else {
+                results.add(record);
+            }
+        }
+        List<Outgoing<AgentResult>> outgoing = new ArrayList<>();
+        for (Audited<AgentResult, AgentResult> audited : audit(results, records -> compliance.clearResults(records
+                .stream().map(this::resultItem).toList()))) {
+            KafkaRecord<String, AgentResult> record = audited.record();
+            AgentResult raw = record.getPayload();
+            Optional<String> refusal = tickets.refusal(raw);
+            if (refusal.isPresent()) {
+                LOG.warnf("Refused agent result %s-%d@%d: %s", record.getTopic(), record.getPartition(),
+                        offsetOf(record), refusal.get());
+                if (tickets.verify(raw.getTicket()).isEmpty()) {
+                    // Without a valid ticket the record goes to deadletters as it was read, in the same transaction.
+                    outgoing.add(new Outgoing<>(raw, record.getKey(), Topics.DEAD_LETTERS.name(),
+                            deadLetterHeaders(record, "agent result refused: " + refusal.get())));
+                }
+            } else if (audited.clearance().outcome().publishes()) {
+                outgoing.add(new Outgoing<>(audited.clearance().event(),
+                        audited.clearance().event().getEnvelope().getSessionId(), Topics.AGENT_RESULTS_CLEARED.name(),
+                        new RecordHeaders()));
+            }
+        }
+        return inTransaction(resultsCleared, batch, outgoing);
+    }
+
+    private ResultItem resultItem(KafkaRecord<String, AgentResult> record) {
         AgentResult raw = record.getPayload();
-        if (raw == null) {
-            return deadLetter(record);
-        }
-        Optional<String> refusal = tickets.refusal(raw);
-        if (refusal.isPresent()) {
-            return refuse(record, raw, refusal.get());
-        }
-        if (PlatformChain.isReserved(raw.getEnvelope().getTenant())) {
-            return deadLetter(record, RESERVED_TENANT);
-        }
-        Clearance<AgentResult> clearance = withRetries(() -> compliance.clearResult(record.getPayload(), positionOf(record)));
-        return publish(resultsCleared, record, clearance, clearance.event().getEnvelope().getSessionId(),
-                Topics.AGENT_RESULTS_CLEARED.name());
+        String refusal = tickets.refusal(raw).orElse(null);
+        return new ResultItem(raw, positionOf(record), refusal,
+                refusal == null ? Optional.empty() : tickets.verify(raw.getTicket()));
+    }
+
+    /** A record and what its audit gave. */
+    private record Audited<I, O>(KafkaRecord<String, I> record, Clearance<O> clearance) {
+    }
+
+    /** One record to publish in the batch's transaction. */
+    private record Outgoing<T>(T event, String key, String topic, Headers headers) {
     }
 
     /**
-     * Audits a refused result, then commits its offset in a Kafka transaction that publishes nothing to a cleared
-     * topic; without a valid ticket the same transaction writes the record to {@code deadletters}, as it was read,
-     * with the reason in the headers the dead-letter queue of the other records uses.
+     * Audits the records in one database transaction ({@code work}), retried while the database is unavailable.
+     * When the batch fails for a reason the data causes, each record is audited alone, and a record that still
+     * fails is dead-lettered (nothing is published for it): one bad record does not hold up the others.
      */
-    private Uni<Void> refuse(KafkaRecord<String, AgentResult> record, AgentResult raw, String refusal) {
-        Optional<TaskTickets.Claims> ticket = tickets.verify(raw.getTicket());
-        withRetries(() -> compliance.refuseResult(raw, refusal, ticket, positionOf(record)));
-        LOG.warnf("Refused agent result %s-%d@%d: %s", record.getTopic(), record.getPartition(), offsetOf(record), refusal);
-        if (ticket.isPresent()) {
-            return inTransaction(resultsCleared, record, null, null, null, null);
+    private static <I, O> List<Audited<I, O>> audit(List<KafkaRecord<String, I>> records,
+            Function<List<KafkaRecord<String, I>>, List<Clearance<O>>> work) {
+        if (records.isEmpty()) {
+            return List.of();
         }
-        return inTransaction(resultsCleared, record, raw, record.getKey(), Topics.DEAD_LETTERS.name(),
-                deadLetterHeaders(record, "agent result refused: " + refusal));
+        try {
+            return zip(records, withRetries(() -> work.apply(records)));
+        } catch (RuntimeException batchFailure) {
+            if (records.size() == 1) {
+                deadLetter(records.get(0), "could not be audited: " + batchFailure).await().indefinitely();
+                return List.of();
+            }
+            LOG.warnf(batchFailure, "A batch of %d records could not be audited; auditing them one by one",
+                    records.size());
+            List<Audited<I, O>> audited = new ArrayList<>();
+            for (KafkaRecord<String, I> record : records) {
+                audited.addAll(audit(List.of(record), work));
+            }
+            return audited;
+        }
+    }
+
+    private static <I, O> List<Audited<I, O>> zip(List<KafkaRecord<String, I>> records, List<Clearance<O>> clearances) {
+        List<Audited<I, O>> audited = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            audited.add(new Audited<>(records.get(i), clearances.get(i)));
+        }
+        return audited;
     }
 
     private static Headers deadLetterHeaders(KafkaRecord<String, ?> record, String reason) {
@@ -138,32 +209,23 @@ public class ComplianceConsumer {
     }
 
     /**
-     * Writes the cleared event (unless it is a duplicate) and the record's offset in one Kafka transaction.
-     * Unlike {@code withTransactionAndAck}, an aborted transaction is not nacked: a nack would dead-letter a
-     * record that SmallRye is about to redeliver anyway, since an abort rewinds the consumer to the last
-     * committed offset.
+     * Writes the batch's outgoing records and the offsets of all its records in one Kafka transaction. Unlike
+     * {@code withTransactionAndAck}, an aborted transaction is not nacked: a nack would dead-letter records that
+     * SmallRye is about to redeliver anyway, since an abort rewinds the consumer to the last committed offsets.
      */
-    private static <T> Uni<Void> publish(KafkaTransactions<T> transactions, KafkaRecord<String, ?> record,
-            Clearance<? extends T> clearance, String key, String topic) {
-        return inTransaction(transactions, record, clearance.outcome().publishes() ? clearance.event() : null, key,
-                topic, new RecordHeaders());
-    }
-
-    /** Commits the record's offset in one Kafka transaction, with {@code event} written to {@code topic} unless null. */
-    private static <T> Uni<Void> inTransaction(KafkaTransactions<T> transactions, KafkaRecord<String, ?> record,
-            T event, String key, String topic, Headers headers) {
-        return transactions.withTransaction(record, emitter -> {
-            if (event != null) {
-                emitter.send(Message.<T>of(event).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(key).withTopic(topic).withHeaders(headers).build()));
+    private static <T> Uni<Void> inTransaction(KafkaTransactions<T> transactions, KafkaRecordBatch<String, ?> batch,
+            List<Outgoing<T>> outgoing) {
+        return transactions.withTransaction(batch, emitter -> {
+            for (Outgoing<T> record : outgoing) {
+                emitter.send(Message.<T>of(record.event()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(record.key()).withTopic(record.topic()).withHeaders(record.headers()).build()));
             }
             return Uni.createFrom().voidItem();
         })
-                .onItem().transformToUni(committed -> Uni.createFrom().completionStage(record.ack()))
+                .onItem().transformToUni(committed -> Uni.createFrom().completionStage(batch.ack()))
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf(failure, "Kafka transaction for %s-%d@%d aborted; it will be processed again "
-                            + "from the last committed offset", record.getTopic(), record.getPartition(),
-                            offsetOf(record));
+                    LOG.warnf(failure, "Kafka transaction for a batch of %d records aborted; it will be processed "
+                            + "again from the last committed offsets", batch.getRecords().size());
                     return null;
                 });
     }

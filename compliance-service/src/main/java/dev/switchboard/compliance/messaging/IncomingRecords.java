@@ -1,7 +1,10 @@
 package dev.switchboard.compliance.messaging;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
 
 import dev.switchboard.compliance.SourcePosition;
 import io.smallrye.mutiny.Uni;
@@ -11,8 +14,10 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 /** What every input channel of this service does the same way: audit retries, dead-lettering, positions. */
 final class IncomingRecords {
 
-    /** About half a minute of retries in all before a record is dead-lettered. */
-    private static final int AUDIT_RETRIES = 8;
+    private static final Logger LOG = Logger.getLogger(IncomingRecords.class);
+
+    /** Retries of a failure the record itself causes, before the record alone is dead-lettered. */
+    private static final int RECORD_RETRIES = 3;
     private static final Duration AUDIT_FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration AUDIT_MAX_BACKOFF = Duration.ofSeconds(8);
 
@@ -20,13 +25,46 @@ final class IncomingRecords {
     }
 
     /**
-     * Audits with bounded retries and exponential back-off, so that a database restart or failover does not
-     * send records to the dead-letter topic; a failure that outlasts them does (and can be replayed from there).
+     * Audits, with exponential back-off (200 ms doubling to 8 s) between attempts. While the database is down,
+     * unreachable or refuses for a reason of its own (any SQL error but a data or constraint error), it tries
+     * again without end: the channel pauses and nothing is dead-lettered, so a database restart, failover or
+     * long outage loses nothing. A failure the data causes (SQL states 22 and 23) or any other exception is
+     * retried {@value #RECORD_RETRIES} times and then thrown, so that the caller dead-letters that record alone.
      */
     static <R> R withRetries(Supplier<R> audit) {
-        return Uni.createFrom().item(audit)
-                .onFailure().retry().withBackOff(AUDIT_FIRST_BACKOFF, AUDIT_MAX_BACKOFF).atMost(AUDIT_RETRIES)
-                .await().indefinitely();
+        Duration backoff = AUDIT_FIRST_BACKOFF;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return audit.get();
+            } catch (RuntimeException e) {
+                boolean databaseUnavailable = databaseUnavailable(e);
+                if (!databaseUnavailable && attempt > RECORD_RETRIES) {
+                    throw e;
+                }
+                LOG.warnf("Audit attempt %d failed (%s); %s in %d ms", attempt, e,
+                        databaseUnavailable ? "the database is unavailable, consumption waits and tries again"
+                                : "trying again", backoff.toMillis());
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(AUDIT_MAX_BACKOFF) > 0 ? AUDIT_MAX_BACKOFF
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Whether a failure comes from the database rather than from the record: an SQL error not of class 22 or 23. */
+    static boolean databaseUnavailable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                return state == null || !(state.startsWith("22") || state.startsWith("23"));
+            }
+        }
+        return false;
     }
 
     /** A record whose value did not decode reaches here with no payload, if at all: dead-letter it. */

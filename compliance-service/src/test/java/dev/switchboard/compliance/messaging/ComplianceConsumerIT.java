@@ -2,6 +2,7 @@ package dev.switchboard.compliance.messaging;
 
 import static dev.switchboard.compliance.TestHttp.auditorOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
@@ -76,6 +77,9 @@ class ComplianceConsumerIT {
     // Read from the test thread (the awaits poll in it): the repository needs its request context.
     @Inject
     AuditEventRepository audit;
+
+    @Inject
+    javax.sql.DataSource dataSource;
 
     @Test
     void channelsUseTheCatalogTopics() {
@@ -193,6 +197,38 @@ class ComplianceConsumerIT {
         auditorOf("acme").get(sessionPath("acme", session)).then().statusCode(200)
                 .body("size()", is(1))
                 .body("[0].content", not(containsString("not avro")));
+    }
+
+    @Test
+    void whileTheDatabaseRefusesTheChannelPausesAndDeadLettersNothing() throws Exception {
+        String session = UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
+        execute("ALTER TABLE audit_events RENAME TO audit_events_away");
+        try {
+            TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, session, TestEvents.turn(eventId, session, "wait"));
+            // Longer than the retries of a failure the record causes: such a failure would be dead-lettered by now.
+            Thread.sleep(4_000);
+            try (var reader = TopicReader.fromBeginning(bootstrap, Topics.TURNS_CLEARED)) {
+                assertThatThrownBy(() -> reader.first(session, turn -> true, Duration.ofSeconds(1)))
+                        .isInstanceOf(AssertionError.class);
+            }
+        } finally {
+            execute("ALTER TABLE audit_events_away RENAME TO audit_events");
+        }
+
+        TurnReceived cleared = readUntil(Topics.TURNS_CLEARED, session, records -> !records.isEmpty()).get(0);
+        assertThat(cleared.getEnvelope().getEventId()).isEqualTo(Envelopes.derivedId(eventId, "cleared"));
+        assertThat(audit.findByEventId(eventId)).isPresent();
+        try (var reader = TopicReader.fromBeginning(bootstrap, Topics.DEAD_LETTERS)) {
+            assertThatThrownBy(() -> reader.first(session, value -> true, Duration.ofSeconds(2)))
+                    .isInstanceOf(AssertionError.class);
+        }
+    }
+
+    private void execute(String sql) throws Exception {
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     @Test
