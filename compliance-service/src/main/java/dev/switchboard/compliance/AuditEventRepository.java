@@ -1,6 +1,9 @@
 package dev.switchboard.compliance;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,6 +61,26 @@ public class AuditEventRepository implements PanacheRepository<AuditEventEntity>
                 .setParameter("rowHash", row.rowHash)
                 .executeUpdate();
         return inserted == 1;
+    }
+
+    /** Where the rows with these event ids were read from, by event id; ids without a row are absent. */
+    public Map<String, SourcePosition> positionsOf(Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = getEntityManager().createNativeQuery("""
+                SELECT event_id, source_topic, source_partition, source_offset FROM audit_events
+                 WHERE event_id IN (:ids)
+                """)
+                .setParameter("ids", eventIds)
+                .getResultList();
+        Map<String, SourcePosition> positions = new HashMap<>();
+        for (Object[] row : rows) {
+            positions.put((String) row[0], new SourcePosition((String) row[1],
+                    row[2] == null ? -1 : ((Number) row[2]).intValue(), row[3] == null ? -1 : ((Number) row[3]).longValue()));
+        }
+        return positions;
     }
 
     public Optional<AuditEventEntity> findByEventId(String eventId) {

@@ -2,6 +2,9 @@ package dev.switchboard.compliance;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,12 +82,21 @@ public class ComplianceService {
     /** A turn under its tenant's policy: the cleared {@code TurnReceived}, or a {@code TurnRejected} when blocked. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Clearance<SpecificRecord> clearTurn(TurnReceived raw, SourcePosition source) {
-        return turn(raw, source);
+        return clearTurns(List.of(new Sourced<>(raw, source))).get(0);
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Clearance<AgentResult> clearResult(AgentResult raw, SourcePosition source) {
-        return result(raw, source);
+        return clearResults(List.of(new ResultItem(raw, source, null, Optional.empty()))).get(0);
+    }
+
+    /** What a batch's transaction knows: the locked heads of its chains, and where its event ids were read. */
+    private record Context(AuditTrail.Batch batch, Map<String, SourcePosition> known) {
+    }
+
+    private Context context(Collection<String> tenants, Collection<String> eventIds) {
+        AuditTrail.Batch batch = trail.lockHeads(tenants);
+        return new Context(batch, new HashMap<>(audit.positionsOf(new HashSet<>(eventIds))));
     }
 
     /**
@@ -96,8 +108,11 @@ public class ComplianceService {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<Clearance<SpecificRecord>> clearTurns(List<Sourced<TurnReceived>> turns) {
-        trail.lockHeads(turns.stream().map(t -> t.event().getEnvelope().getTenant()).toList());
-        return turns.stream().map(t -> turn(t.event(), t.source())).toList();
+        Context context = context(turns.stream().map(t -> t.event().getEnvelope().getTenant()).toList(),
+                turns.stream().map(t -> t.event().getEnvelope().getEventId()).toList());
+        List<Clearance<SpecificRecord>> cleared = turns.stream().map(t -> turn(context, t.event(), t.source())).toList();
+        trail.finish(context.batch());
+        return cleared;
     }
 
     /**
@@ -108,10 +123,24 @@ public class ComplianceService {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<Clearance<AgentResult>> clearResults(List<ResultItem> results) {
-        trail.lockHeads(results.stream().map(ComplianceService::chainTenant).toList());
-        return results.stream().map(item -> item.refusal() == null ? result(item.raw(), item.source())
-                : new Clearance<AgentResult>(null, refusal(item.raw(), item.refusal(), item.ticket(), item.source())))
+        Context context = context(results.stream().map(ComplianceService::chainTenant).toList(),
+                results.stream().map(ComplianceService::rowEventId).toList());
+        List<Clearance<AgentResult>> cleared = results.stream().map(item -> item.refusal() == null
+                ? result(context, item.raw(), item.source())
+                : new Clearance<AgentResult>(null, refusal(context, item.raw(), item.refusal(), item.ticket(),
+                        item.source())))
                 .toList();
+        trail.finish(context.batch());
+        return cleared;
+    }
+
+    /** The event id of a result's row: its own, or for a refused result one derived from its position. */
+    private static String rowEventId(ResultItem item) {
+        return item.refusal() == null ? item.raw().getEnvelope().getEventId() : refusedEventId(item.source());
+    }
+
+    private static String refusedEventId(SourcePosition source) {
+        return Envelopes.derivedId(source.topic() + "-" + source.partition() + "@" + source.offset(), "refused");
     }
 
     /** The chain a result's row goes to: the ticket's tenant, or the platform chain for an invalid ticket. */
@@ -122,15 +151,17 @@ public class ComplianceService {
         return item.ticket().map(TaskTickets.Claims::tenant).orElse(PlatformChain.TENANT);
     }
 
-    private Clearance<SpecificRecord> turn(TurnReceived raw, SourcePosition source) {
+    private Clearance<SpecificRecord> turn(Context context, TurnReceived raw, SourcePosition source) {
         Cleared<SpecificRecord> cleared = EventRedactor.clear(raw, policies.forEvent(raw.getEnvelope().getTenant()));
-        AuditOutcome outcome = record(EventType.TURN_RECEIVED, USER_ACTOR, raw.getEnvelope(), cleared, source);
+        AuditOutcome outcome = record(context, EventType.TURN_RECEIVED, USER_ACTOR, raw.getEnvelope(), cleared,
+                source);
         return new Clearance<>(cleared.event(), outcome);
     }
 
-    private Clearance<AgentResult> result(AgentResult raw, SourcePosition source) {
+    private Clearance<AgentResult> result(Context context, AgentResult raw, SourcePosition source) {
         Cleared<AgentResult> cleared = EventRedactor.clear(raw, policies.forEvent(raw.getEnvelope().getTenant()));
-        AuditOutcome outcome = record(EventType.AGENT_RESULT, raw.getAgent(), raw.getEnvelope(), cleared, source);
+        AuditOutcome outcome = record(context, EventType.AGENT_RESULT, raw.getAgent(), raw.getEnvelope(), cleared,
+                source);
         return new Clearance<>(cleared.event(), outcome);
     }
 
@@ -145,7 +176,10 @@ public class ComplianceService {
         row.decisionCode = decision.getCode();
         row.agent = decision.getAgent();
         row.taskId = decision.getTaskId();
-        return record(row, content.json(), source, true);
+        Context context = context(List.of(row.tenant), List.of(row.eventId));
+        AuditOutcome outcome = record(context, row, content.json(), source, true);
+        trail.finish(context.batch());
+        return outcome;
     }
 
     /**
@@ -164,15 +198,19 @@ public class ComplianceService {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public AuditOutcome refuseResult(AgentResult raw, String refusal, Optional<TaskTickets.Claims> ticket,
             SourcePosition source) {
-        return refusal(raw, refusal, ticket, source);
+        ResultItem item = new ResultItem(raw, source, refusal, ticket);
+        Context context = context(List.of(chainTenant(item)), List.of(rowEventId(item)));
+        AuditOutcome outcome = refusal(context, raw, refusal, ticket, source);
+        trail.finish(context.batch());
+        return outcome;
     }
 
-    private AuditOutcome refusal(AgentResult raw, String refusal, Optional<TaskTickets.Claims> ticket,
+    private AuditOutcome refusal(Context context, AgentResult raw, String refusal, Optional<TaskTickets.Claims> ticket,
             SourcePosition source) {
         TaskTickets.Claims claimed = TaskTickets.Claims.of(raw);
         TaskTickets.Claims audience = ticket.orElse(claimed);
         AuditEventEntity row = new AuditEventEntity();
-        row.eventId = Envelopes.derivedId(source.topic() + "-" + source.partition() + "@" + source.offset(), "refused");
+        row.eventId = refusedEventId(source);
         row.eventType = EventType.RESULT_REFUSED;
         row.tenant = ticket.isPresent() ? audience.tenant() : PlatformChain.TENANT;
         row.sessionId = audience.sessionId();
@@ -198,7 +236,7 @@ public class ComplianceService {
             content.put("claimedEventId", raw.getEnvelope().getEventId());
             content.put("deadLettered", true);
         }
-        return record(row, toJson(content), source, false);
+        return record(context, row, toJson(content), source, false);
     }
 
     /** The names of the fields in which a result differs from its ticket. */
@@ -220,11 +258,12 @@ public class ComplianceService {
         }
     }
 
-    private AuditOutcome record(EventType type, String actor, Envelope raw, Cleared<?> content, SourcePosition source) {
+    private AuditOutcome record(Context context, EventType type, String actor, Envelope raw, Cleared<?> content,
+            SourcePosition source) {
         AuditEventEntity row = row(type, actor, raw, content.redactions(), source);
         row.clearedEventId = Envelopes.derivedId(raw.getEventId(), EventRedactor.STEP);
         row.decision = content.decision();
-        return record(row, content.content(), source, true);
+        return record(context, row, content.content(), source, true);
     }
 
     private static AuditEventEntity row(EventType type, String actor, Envelope raw, int redactions,
@@ -246,16 +285,24 @@ public class ComplianceService {
     }
 
     /** @param sealed whether the content is the user's (sealed with their key) or nothing personal (kept plain) */
-    private AuditOutcome record(AuditEventEntity row, String content, SourcePosition source, boolean sealed) {
-        // A redelivery is recognised before taking the chain's lock; the append still refuses a second row for
-        // an event id, should another instance audit the same event at the same moment.
-        var existing = audit.findByEventId(row.eventId);
-        if (existing.isEmpty() && (sealed ? trail.appendSealed(row, content) : trail.appendPlain(row, content))) {
-            return AuditOutcome.RECORDED;
+    private AuditOutcome record(Context context, AuditEventEntity row, String content, SourcePosition source,
+            boolean sealed) {
+        // The event ids were looked up once for the batch (after its heads were locked) and every append of the
+        // batch is added to what is known; the append still refuses a second row for an event id, should another
+        // tenant's transaction have audited the same event id at the same moment.
+        SourcePosition earlier = context.known().get(row.eventId);
+        if (earlier == null) {
+            boolean appended = sealed ? trail.appendSealed(context.batch(), row, content)
+                    : trail.appendPlain(context.batch(), row, content);
+            if (appended) {
+                context.known().put(row.eventId, source);
+                return AuditOutcome.RECORDED;
+            }
+            AuditEventEntity recorded = audit.findByEventId(row.eventId)
+                    .orElseThrow(() -> new IllegalStateException("Audit row " + row.eventId + " vanished"));
+            return recorded.recordedFrom(source) ? AuditOutcome.REDELIVERED : AuditOutcome.DUPLICATE;
         }
-        AuditEventEntity recorded = existing.or(() -> audit.findByEventId(row.eventId))
-                .orElseThrow(() -> new IllegalStateException("Audit row " + row.eventId + " vanished"));
-        return recorded.recordedFrom(source) ? AuditOutcome.REDELIVERED : AuditOutcome.DUPLICATE;
+        return earlier.equals(source) ? AuditOutcome.REDELIVERED : AuditOutcome.DUPLICATE;
     }
 
     private static String toJson(Map<String, Object> content) {

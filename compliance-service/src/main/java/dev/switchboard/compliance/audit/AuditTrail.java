@@ -3,7 +3,11 @@ package dev.switchboard.compliance.audit;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.Optional;
 
@@ -16,12 +20,14 @@ import dev.switchboard.compliance.AuditEventEntity;
 import dev.switchboard.compliance.AuditEventRepository;
 
 /**
- * Appends rows to their tenant's hash chain. Each append locks the tenant's head row in
- * {@code audit_chain_heads} ({@code SELECT ... FOR UPDATE}) in the caller's transaction, inserts the row as
- * the next link and moves the head, so appends of one tenant are serialized across consumer threads and
- * service instances, and a transaction that rolls back leaves neither the row nor the moved head. Tenants
- * never wait for each other. Each append announces the new head ({@link ChainAppended}); once the transaction has
- * committed, {@link AnchorPublisher} anchors it outside the database.
+ * Appends rows to their tenant's hash chain. A transaction locks the heads of the tenants it appends to in
+ * {@code audit_chain_heads} ({@code SELECT ... FOR UPDATE}), once and in the order of the tenants' names
+ * ({@link #lockHeads}), links each row to the head as it moves in memory, and writes each moved head once
+ * ({@link #finish}). So appends of one tenant are serialized across consumer threads and service instances (a
+ * batch at a time), two batches never wait for each other in a cycle, and a transaction that rolls back leaves
+ * neither the rows nor the moved heads. Tenants never wait for each other. Each moved head is announced
+ * ({@link ChainAppended}); once the transaction has committed, {@link AnchorPublisher} anchors it outside the
+ * database.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -47,26 +53,74 @@ public class AuditTrail {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean appendSealed(AuditEventEntity row, String content) {
-        byte[] key = keys.keyFor(row.tenant, row.userId);
-        return append(row, content, ContentCipher.seal(key, content, row.tenant, row.eventId));
+        Batch batch = lockHeads(List.of(row.tenant));
+        boolean appended = appendSealed(batch, row, content);
+        finish(batch);
+        return appended;
     }
 
     /** Appends a row whose content is nothing personal (an erasure, a refusal, a policy change), stored as it is. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean appendPlain(AuditEventEntity row, String content) {
-        return append(row, content, content);
+        Batch batch = lockHeads(List.of(row.tenant));
+        boolean appended = appendPlain(batch, row, content);
+        finish(batch);
+        return appended;
+    }
+
+    /**
+     * The heads of a batch's chains, locked for the rest of the transaction and moved in memory by each append;
+     * {@link #finish} writes them once. Users' keys are looked up once per batch.
+     */
+    public static final class Batch {
+        private final Map<String, ChainHead> heads = new HashMap<>();
+        private final Set<String> moved = new HashSet<>();
+        private final Map<String, byte[]> keys = new HashMap<>();
+
+        private Batch() {
+        }
     }
 
     /**
      * Locks the heads of these tenants' chains for the rest of the transaction, in the order of their names, so
-     * that transactions locking several heads (batches) never wait for each other in a cycle. Appends in the same
-     * transaction then find their head already locked.
+     * that transactions locking several heads (batches) never wait for each other in a cycle.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void lockHeads(Collection<String> tenants) {
+    public Batch lockHeads(Collection<String> tenants) {
+        Batch batch = new Batch();
         for (String tenant : new TreeSet<>(tenants)) {
-            lockHead(tenant);
+            batch.heads.put(tenant, lockHead(tenant));
         }
+        return batch;
+    }
+
+    /** {@link #appendSealed(AuditEventEntity, String)} within a batch whose heads are locked. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean appendSealed(Batch batch, AuditEventEntity row, String content) {
+        byte[] key = batch.keys.computeIfAbsent(row.tenant + "\u0000" + row.userId,
+                k -> keys.keyFor(row.tenant, row.userId));
+        return append(batch, row, content, ContentCipher.seal(key, content, row.tenant, row.eventId));
+    }
+
+    /** {@link #appendPlain(AuditEventEntity, String)} within a batch whose heads are locked. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean appendPlain(Batch batch, AuditEventEntity row, String content) {
+        return append(batch, row, content, content);
+    }
+
+    /** Writes the moved heads and announces them for anchoring once the transaction has committed. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void finish(Batch batch) {
+        for (String tenant : new TreeSet<>(batch.moved)) {
+            ChainHead head = batch.heads.get(tenant);
+            entityManager.createNativeQuery("UPDATE audit_chain_heads SET seq = :seq, hash = :hash WHERE tenant = :tenant")
+                    .setParameter("seq", head.seq())
+                    .setParameter("hash", head.hash())
+                    .setParameter("tenant", tenant)
+                    .executeUpdate();
+            appended.fire(new ChainAppended(tenant, head));
+        }
+        batch.moved.clear();
     }
 
     /** The tenant's head as it is now, without locking it; empty before the tenant's first row. */
@@ -75,12 +129,12 @@ public class AuditTrail {
         return readHead(tenant, false);
     }
 
-    private boolean append(AuditEventEntity row, String content, String stored) {
+    private boolean append(Batch batch, AuditEventEntity row, String content, String stored) {
         row.contentDigest = ChainHash.digest(content);
         row.content = stored;
         // The row hash covers the timestamps: keep only what PostgreSQL stores (microseconds).
         row.occurredAt = row.occurredAt.truncatedTo(ChronoUnit.MICROS);
-        ChainHead head = lockHead(row.tenant);
+        ChainHead head = batch.heads.computeIfAbsent(row.tenant, this::lockHead);
         row.recordedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         row.chainSeq = head.seq() + 1;
         row.prevHash = head.hash();
@@ -88,12 +142,8 @@ public class AuditTrail {
         if (!audit.insertIfAbsent(row)) {
             return false;
         }
-        entityManager.createNativeQuery("UPDATE audit_chain_heads SET seq = :seq, hash = :hash WHERE tenant = :tenant")
-                .setParameter("seq", row.chainSeq)
-                .setParameter("hash", row.rowHash)
-                .setParameter("tenant", row.tenant)
-                .executeUpdate();
-        appended.fire(new ChainAppended(row.tenant, new ChainHead(row.chainSeq, row.rowHash)));
+        batch.heads.put(row.tenant, new ChainHead(row.chainSeq, row.rowHash));
+        batch.moved.add(row.tenant);
         return true;
     }
 
