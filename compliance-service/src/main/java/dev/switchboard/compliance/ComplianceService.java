@@ -168,6 +168,20 @@ public class ComplianceService {
     /** Records a supervisor decision, with its detail redacted; nothing is published for it. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public AuditOutcome auditDecision(SupervisorDecision decision, SourcePosition source) {
+        return auditDecisions(List.of(new Sourced<>(decision, source))).get(0);
+    }
+
+    /** Records a batch of supervisor decisions in one database transaction, the chain heads locked once. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<AuditOutcome> auditDecisions(List<Sourced<SupervisorDecision>> decisions) {
+        Context context = context(decisions.stream().map(d -> d.event().getEnvelope().getTenant()).toList(),
+                decisions.stream().map(d -> d.event().getEnvelope().getEventId()).toList());
+        List<AuditOutcome> outcomes = decisions.stream().map(d -> decision(context, d.event(), d.source())).toList();
+        trail.finish(context.batch());
+        return outcomes;
+    }
+
+    private AuditOutcome decision(Context context, SupervisorDecision decision, SourcePosition source) {
         EventRedactor.AuditContent content = EventRedactor.auditContent(decision,
                 policies.forEvent(decision.getEnvelope().getTenant()));
         AuditEventEntity row = row(EventType.SUPERVISOR_DECISION, SUPERVISOR_ACTOR, decision.getEnvelope(),
@@ -176,10 +190,7 @@ public class ComplianceService {
         row.decisionCode = decision.getCode();
         row.agent = decision.getAgent();
         row.taskId = decision.getTaskId();
-        Context context = context(List.of(row.tenant), List.of(row.eventId));
-        AuditOutcome outcome = record(context, row, content.json(), source, true);
-        trail.finish(context.batch());
-        return outcome;
+        return record(context, row, content.json(), source, true);
     }
 
     /**

@@ -3,13 +3,12 @@ package dev.switchboard.compliance.messaging;
 import static dev.switchboard.compliance.messaging.IncomingRecords.deadLetter;
 import static dev.switchboard.compliance.messaging.IncomingRecords.offsetOf;
 import static dev.switchboard.compliance.messaging.IncomingRecords.positionOf;
-import static dev.switchboard.compliance.messaging.IncomingRecords.withRetries;
+import static dev.switchboard.compliance.messaging.IncomingRecords.auditBatch;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,6 +26,7 @@ import dev.switchboard.compliance.ComplianceService.Clearance;
 import dev.switchboard.compliance.ComplianceService.ResultItem;
 import dev.switchboard.compliance.ComplianceService.Sourced;
 import dev.switchboard.compliance.audit.PlatformChain;
+import dev.switchboard.compliance.messaging.IncomingRecords.Audited;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.TurnRejected;
@@ -95,9 +95,9 @@ public class ComplianceConsumer {
             }
         }
         List<Outgoing<SpecificRecord>> outgoing = new ArrayList<>();
-        for (Audited<TurnReceived, SpecificRecord> audited : audit(turns, records -> compliance.clearTurns(records
+        for (Audited<TurnReceived, Clearance<SpecificRecord>> audited : auditBatch(turns, records -> compliance.clearTurns(records
                 .stream().map(r -> new Sourced<>(r.getPayload(), positionOf(r))).toList()))) {
-            Clearance<SpecificRecord> clearance = audited.clearance();
+            Clearance<SpecificRecord> clearance = audited.result();
             if (clearance.outcome().publishes()) {
                 String topic = clearance.event() instanceof TurnRejected ? Topics.TURNS_REJECTED.name()
                         : Topics.TURNS_CLEARED.name();
@@ -123,7 +123,7 @@ public class ComplianceConsumer {
             }
         }
         List<Outgoing<AgentResult>> outgoing = new ArrayList<>();
-        for (Audited<AgentResult, AgentResult> audited : audit(results, records -> compliance.clearResults(records
+        for (Audited<AgentResult, Clearance<AgentResult>> audited : auditBatch(results, records -> compliance.clearResults(records
                 .stream().map(this::resultItem).toList()))) {
             KafkaRecord<String, AgentResult> record = audited.record();
             AgentResult raw = record.getPayload();
@@ -136,9 +136,9 @@ public class ComplianceConsumer {
                     outgoing.add(new Outgoing<>(raw, record.getKey(), Topics.DEAD_LETTERS.name(),
                             deadLetterHeaders(record, "agent result refused: " + refusal.get())));
                 }
-            } else if (audited.clearance().outcome().publishes()) {
-                outgoing.add(new Outgoing<>(audited.clearance().event(),
-                        audited.clearance().event().getEnvelope().getSessionId(), Topics.AGENT_RESULTS_CLEARED.name(),
+            } else if (audited.result().outcome().publishes()) {
+                outgoing.add(new Outgoing<>(audited.result().event(),
+                        audited.result().event().getEnvelope().getSessionId(), Topics.AGENT_RESULTS_CLEARED.name(),
                         new RecordHeaders()));
             }
         }
@@ -152,47 +152,8 @@ public class ComplianceConsumer {
                 refusal == null ? Optional.empty() : tickets.verify(raw.getTicket()));
     }
 
-    /** A record and what its audit gave. */
-    private record Audited<I, O>(KafkaRecord<String, I> record, Clearance<O> clearance) {
-    }
-
     /** One record to publish in the batch's transaction. */
     private record Outgoing<T>(T event, String key, String topic, Headers headers) {
-    }
-
-    /**
-     * Audits the records in one database transaction ({@code work}), retried while the database is unavailable.
-     * When the batch fails for a reason the data causes, each record is audited alone, and a record that still
-     * fails is dead-lettered (nothing is published for it): one bad record does not hold up the others.
-     */
-    private static <I, O> List<Audited<I, O>> audit(List<KafkaRecord<String, I>> records,
-            Function<List<KafkaRecord<String, I>>, List<Clearance<O>>> work) {
-        if (records.isEmpty()) {
-            return List.of();
-        }
-        try {
-            return zip(records, withRetries(() -> work.apply(records)));
-        } catch (RuntimeException batchFailure) {
-            if (records.size() == 1) {
-                deadLetter(records.get(0), "could not be audited: " + batchFailure).await().indefinitely();
-                return List.of();
-            }
-            LOG.warnf(batchFailure, "A batch of %d records could not be audited; auditing them one by one",
-                    records.size());
-            List<Audited<I, O>> audited = new ArrayList<>();
-            for (KafkaRecord<String, I> record : records) {
-                audited.addAll(audit(List.of(record), work));
-            }
-            return audited;
-        }
-    }
-
-    private static <I, O> List<Audited<I, O>> zip(List<KafkaRecord<String, I>> records, List<Clearance<O>> clearances) {
-        List<Audited<I, O>> audited = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            audited.add(new Audited<>(records.get(i), clearances.get(i)));
-        }
-        return audited;
     }
 
     private static Headers deadLetterHeaders(KafkaRecord<String, ?> record, String reason) {

@@ -2,6 +2,9 @@ package dev.switchboard.compliance.messaging;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -65,6 +68,44 @@ final class IncomingRecords {
             }
         }
         return false;
+    }
+
+    /** A record and what its audit gave. */
+    record Audited<I, R>(KafkaRecord<String, I> record, R result) {
+    }
+
+    /**
+     * Audits the records in one database transaction ({@code work}: one result per record, in order), retried as
+     * {@link #withRetries} does. When the batch fails for a reason the data causes, each record is audited alone,
+     * and a record that still fails is dead-lettered: one bad record does not hold up the others.
+     *
+     * @return the records audited, with their results (dead-lettered records left out)
+     */
+    static <I, R> List<Audited<I, R>> auditBatch(List<KafkaRecord<String, I>> records,
+            Function<List<KafkaRecord<String, I>>, List<R>> work) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<R> results = withRetries(() -> work.apply(records));
+            List<Audited<I, R>> audited = new ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                audited.add(new Audited<>(records.get(i), results.get(i)));
+            }
+            return audited;
+        } catch (RuntimeException batchFailure) {
+            if (records.size() == 1) {
+                deadLetter(records.get(0), "could not be audited: " + batchFailure).await().indefinitely();
+                return List.of();
+            }
+            LOG.warnf(batchFailure, "A batch of %d records could not be audited; auditing them one by one",
+                    records.size());
+            List<Audited<I, R>> audited = new ArrayList<>();
+            for (KafkaRecord<String, I> record : records) {
+                audited.addAll(auditBatch(List.of(record), work));
+            }
+            return audited;
+        }
     }
 
     /** A record whose value did not decode reaches here with no payload, if at all: dead-letter it. */
