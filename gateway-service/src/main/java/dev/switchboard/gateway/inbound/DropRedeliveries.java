@@ -1,16 +1,12 @@
 package dev.switchboard.gateway.inbound;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.events.ChannelMessage;
@@ -21,8 +17,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code channels.inbound}, {@code <channel>:<platformMessageId>}, decides the partition, so every delivery
  * of a message meets the same store, whichever gateway instance received the webhook. The store is
  * changelogged and updated in the same transaction as the output (exactly-once), so this also holds across
- * restarts and when a partition moves to another instance. Ids are remembered for the configured retention,
- * measured on the wall clock from the first delivery.
+ * restarts and when a partition moves to another instance.
+ *
+ * <p>Ids are remembered for the configured retention, measured on the wall clock from the first delivery. The
+ * store is a window store whose retention is that retention: an id is looked up only within
+ * {@code [now - retention, now]}, and Kafka Streams drops whole time segments of older ids (and the broker the
+ * changelog's old segments, {@code compact,delete}) as new ids arrive. Nothing scans or deletes ids one by one.
  */
 final class DropRedeliveries implements Processor<String, ChannelMessage, String, ChannelMessage> {
 
@@ -31,14 +31,12 @@ final class DropRedeliveries implements Processor<String, ChannelMessage, String
     private static final Logger LOG = Logger.getLogger(DropRedeliveries.class);
 
     private final Duration retention;
-    private final Duration purgeInterval;
     private final MeterRegistry registry;
     private ProcessorContext<String, ChannelMessage> context;
-    private KeyValueStore<String, Long> seen;
+    private WindowStore<String, Long> seen;
 
-    DropRedeliveries(Duration retention, Duration purgeInterval, MeterRegistry registry) {
+    DropRedeliveries(Duration retention, MeterRegistry registry) {
         this.retention = retention;
-        this.purgeInterval = purgeInterval;
         this.registry = registry;
     }
 
@@ -46,7 +44,6 @@ final class DropRedeliveries implements Processor<String, ChannelMessage, String
     public void init(ProcessorContext<String, ChannelMessage> context) {
         this.context = context;
         this.seen = context.getStateStore(TopologyProducer.SEEN_MESSAGES_STORE);
-        context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purge);
     }
 
     @Override
@@ -56,26 +53,19 @@ final class DropRedeliveries implements Processor<String, ChannelMessage, String
             LOG.warnf("Dropped a record of %s without key or value", "channels.inbound");
             return;
         }
-        if (seen.get(record.key()) != null) {
+        long now = context.currentSystemTimeMs();
+        if (seenWithinRetention(record.key(), now)) {
             registry.counter(REDELIVERIES_METRIC, "channel", message.getChannel()).increment();
             LOG.debugf("Dropped redelivered message %s", record.key());
             return;
         }
-        seen.put(record.key(), context.currentSystemTimeMs());
+        seen.put(record.key(), now, now);
         context.forward(record);
     }
 
-    private void purge(long now) {
-        long oldest = now - retention.toMillis();
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = seen.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, Long> entry = all.next();
-                if (entry.value < oldest) {
-                    expired.add(entry.key);
-                }
-            }
+    private boolean seenWithinRetention(String key, long now) {
+        try (WindowStoreIterator<Long> found = seen.fetch(key, now - retention.toMillis(), now)) {
+            return found.hasNext();
         }
-        expired.forEach(seen::delete);
     }
 }

@@ -18,10 +18,6 @@ public interface InboundConfig {
     @WithDefault("7d")
     Duration dedupeRetention();
 
-    /** How often each task drops the message ids older than {@link #dedupeRetention()}. */
-    @WithDefault("1h")
-    Duration dedupePurgeInterval();
-
     /** One-time link codes. */
     LinkCodes linkCodes();
 

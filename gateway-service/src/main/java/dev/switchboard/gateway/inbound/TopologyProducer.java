@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.inbound;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -18,7 +20,9 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 import dev.switchboard.events.ChannelMessage;
 import dev.switchboard.events.IdentityLink;
@@ -42,8 +46,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 @ApplicationScoped
 public class TopologyProducer {
 
-    /** Platform message ids already let through, with when (wall clock) they were first seen. */
-    public static final String SEEN_MESSAGES_STORE = "seen-channel-messages";
+    /**
+     * Platform message ids already let through, in a window store keyed by id at the wall-clock time they were
+     * first seen; retention = {@code dedupe-retention}. (It replaced the key-value store
+     * {@code seen-channel-messages}, whose ids were purged by scanning it.)
+     */
+    public static final String SEEN_MESSAGES_STORE = "seen-channel-message-ids";
     /** Outstanding link codes by {@code <tenant>/<sha256>}, on every instance. */
     public static final String LINK_CODES_STORE = "identity-link-codes";
     /** Codes redeemed by this task, with their expiry, by {@code <tenant>/<sha256>}. */
@@ -64,14 +72,13 @@ public class TopologyProducer {
 
         GlobalKTable<String, IdentityLink> links = globalTable(builder, Topics.IDENTITY_LINKS, IDENTITY_LINKS_STORE);
         globalTable(builder, Topics.IDENTITY_LINK_CODES, LINK_CODES_STORE);
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SEEN_MESSAGES_STORE), keys, Serdes.Long()));
+        builder.addStateStore(seenMessagesStore(config.dedupeRetention()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(REDEEMED_CODES_STORE), keys, Serdes.Long()));
 
         KStream<String, ChannelMessage> firstDeliveries = builder
                 .stream(Topics.CHANNELS_INBOUND.name(), consumed(Topics.CHANNELS_INBOUND))
-                .process(() -> new DropRedeliveries(config.dedupeRetention(), config.dedupePurgeInterval(), registry),
+                .process(() -> new DropRedeliveries(config.dedupeRetention(), registry),
                         Named.as("drop-redeliveries"), SEEN_MESSAGES_STORE);
 
         firstDeliveries.split(Named.as("inbound-"))
@@ -80,6 +87,17 @@ public class TopologyProducer {
                 .defaultBranch(Branched.withConsumer(messages -> resolve(messages, links, turns), "messages"));
 
         return builder.build();
+    }
+
+    /**
+     * The seen ids: a window store with one entry per id (no duplicates), kept for {@code retention}. Its segments
+     * (each half the retention) are dropped whole once all their ids are older than the retention, so forgetting
+     * ids costs no per-id deletes; the changelog is {@code compact,delete} with the same retention plus a day.
+     */
+    static StoreBuilder<WindowStore<String, Long>> seenMessagesStore(Duration retention) {
+        return Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(SEEN_MESSAGES_STORE, retention, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long());
     }
 
     /**

@@ -2,8 +2,11 @@ package dev.switchboard.gateway.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -15,6 +18,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,13 +48,13 @@ class InboundTopologyTest {
     static final ChannelIdentities IDENTITIES = ChannelTurnsTest.IDENTITIES;
     static final String PSEUDONYM = IDENTITIES.unlinkedUser("acme", "whatsapp", PHONE);
 
-    record Config(Duration dedupeRetention, Duration dedupePurgeInterval, LinkCodes linkCodes) implements InboundConfig {
+    record Config(Duration dedupeRetention, LinkCodes linkCodes) implements InboundConfig {
         record Codes(Duration ttl, int maxActivePerUser, int maxPerHour, Duration sweepInterval,
                 Duration publishTimeout) implements InboundConfig.LinkCodes {
         }
     }
 
-    static final Config CONFIG = new Config(Duration.ofDays(7), Duration.ofHours(1),
+    static final Config CONFIG = new Config(Duration.ofDays(7),
             new Config.Codes(Duration.ofMinutes(10), 3, 5, Duration.ofMinutes(1), Duration.ofSeconds(10)));
 
     SimpleMeterRegistry registry;
@@ -99,24 +104,24 @@ class InboundTopologyTest {
         List<TurnReceived> published = turns.readValuesToList();
         assertThat(published).extracting(TurnReceived::getChannelMessageId).containsExactly("wamid.1", "wamid.2");
         assertThat(registry.counter(DropRedeliveries.REDELIVERIES_METRIC, "channel", "whatsapp").count()).isEqualTo(1.0);
-        KeyValueStore<String, Long> seen = driver.getKeyValueStore(TopologyProducer.SEEN_MESSAGES_STORE);
-        assertThat(seen.get("whatsapp:wamid.1")).isEqualTo(START.toEpochMilli());
+        assertThat(seenAt("whatsapp:wamid.1")).containsExactly(START.toEpochMilli());
     }
 
     @Test
     void aRedeliveryAfterARestartOpensNoSecondTurn() {
         send("wamid.1", PHONE, "hello");
         assertThat(turns.readValuesToList()).hasSize(1);
-        // What the store's changelog holds is what a restarted (or another) instance restores.
-        List<KeyValue<String, Long>> changelog = driver.createOutputTopic(
+        // What the store's changelog holds is what a restarted (or another) instance restores. A window store logs
+        // each id as <id bytes><8 bytes first seen><4 bytes sequence number>.
+        List<KeyValue<byte[], Long>> changelog = driver.createOutputTopic(
                 APPLICATION_ID + "-" + TopologyProducer.SEEN_MESSAGES_STORE + "-changelog",
-                Serdes.String().deserializer(), Serdes.Long().deserializer()).readKeyValuesToList();
-        assertThat(changelog).extracting(entry -> entry.key).containsExactly("whatsapp:wamid.1");
+                Serdes.ByteArray().deserializer(), Serdes.Long().deserializer()).readKeyValuesToList();
+        assertThat(changelog).extracting(entry -> windowedKey(entry.key)).containsExactly("whatsapp:wamid.1");
 
         driver.close();
         driver = newDriver();
-        KeyValueStore<String, Long> restored = driver.getKeyValueStore(TopologyProducer.SEEN_MESSAGES_STORE);
-        changelog.forEach(entry -> restored.put(entry.key, entry.value));
+        WindowStore<String, Long> restored = driver.getWindowStore(TopologyProducer.SEEN_MESSAGES_STORE);
+        changelog.forEach(entry -> restored.put(windowedKey(entry.key), entry.value, windowedTime(entry.key)));
 
         send("wamid.1", PHONE, "hello");
         send("wamid.3", PHONE, "new");
@@ -124,11 +129,45 @@ class InboundTopologyTest {
     }
 
     @Test
-    void idsArePurgedAfterTheRetention() {
+    void aRedeliveryWithinTheRetentionIsDropped() {
+        send("wamid.1", PHONE, "hello");
+        driver.advanceWallClockTime(Duration.ofDays(7).minusMinutes(1));
+        send("wamid.1", PHONE, "hello");
+        assertThat(turns.readValuesToList()).extracting(TurnReceived::getChannelMessageId).containsExactly("wamid.1");
+        assertThat(registry.counter(DropRedeliveries.REDELIVERIES_METRIC, "channel", "whatsapp").count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void idsAreForgottenAfterTheRetention() {
         send("wamid.1", PHONE, "hello");
         driver.advanceWallClockTime(Duration.ofDays(7).plusHours(1));
-        KeyValueStore<String, Long> seen = driver.getKeyValueStore(TopologyProducer.SEEN_MESSAGES_STORE);
-        assertThat(seen.get("whatsapp:wamid.1")).isNull();
+        // Any later id moves the store's time on: the first id is out of its retention and no longer held.
+        send("wamid.2", PHONE, "later");
+        assertThat(seenAt("whatsapp:wamid.1")).isEmpty();
+        assertThat(seenAt("whatsapp:wamid.2")).containsExactly(START.plus(Duration.ofDays(7).plusHours(1)).toEpochMilli());
+
+        // A delivery that late is taken as a new message (the documented limit of the retention).
+        send("wamid.1", PHONE, "hello");
+        assertThat(turns.readValuesToList()).extracting(TurnReceived::getChannelMessageId)
+                .containsExactly("wamid.1", "wamid.2", "wamid.1");
+    }
+
+    /** When the store holds the id as first seen, over all time. */
+    private List<Long> seenAt(String key) {
+        WindowStore<String, Long> seen = driver.getWindowStore(TopologyProducer.SEEN_MESSAGES_STORE);
+        List<Long> times = new ArrayList<>();
+        try (WindowStoreIterator<Long> found = seen.fetch(key, 0L, Long.MAX_VALUE)) {
+            found.forEachRemaining(entry -> times.add(entry.key));
+        }
+        return times;
+    }
+
+    private static String windowedKey(byte[] storeKey) {
+        return new String(storeKey, 0, storeKey.length - 12, StandardCharsets.UTF_8);
+    }
+
+    private static long windowedTime(byte[] storeKey) {
+        return ByteBuffer.wrap(storeKey, storeKey.length - 12, 8).getLong();
     }
 
     // ---- identity resolution

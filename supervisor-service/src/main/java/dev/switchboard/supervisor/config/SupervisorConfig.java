@@ -41,6 +41,22 @@ public interface SupervisorConfig {
     @WithDefault("10")
     int historyMessages();
 
+    /**
+     * How long a session may be idle (no turn, result or session control) before the supervisor forgets what it
+     * keeps about it: its usage (so its session budget starts again) and its escalation (released, and audited
+     * as such). Removed with tombstones, so the stores' changelogs compact them away.
+     */
+    @WithDefault("24h")
+    Duration sessionIdleExpiry();
+
+    /** How often each stream task looks for idle sessions; also the width of the buckets of its activity index. */
+    @WithDefault("1m")
+    Duration sessionExpiryInterval();
+
+    /** The most idle sessions one look forgets, per stream task: the bound on the work of one punctuation. */
+    @WithDefault("1000")
+    int sessionExpiryBatch();
+
     /** Token budgets, per session and per tenant and day. */
     Budgets budgets();
 
@@ -55,7 +71,7 @@ public interface SupervisorConfig {
 
     /** Token budgets: a dispatch needs tokens left in both; a task never gets more than is left. */
     interface Budgets {
-        /** Tokens one session may use over its life. */
+        /** Tokens one session may use, until it is idle for {@code session-idle-expiry} (then it starts again). */
         @WithDefault("200000")
         long sessionTokens();
 
@@ -77,7 +93,10 @@ public interface SupervisorConfig {
         @WithDefault("1s")
         Duration checkInterval();
 
-        /** How long a settled task id is remembered, so that a redelivered result is not debited twice. */
+        /**
+         * How long a settled task id is remembered, so that a redelivered result is not debited twice: the
+         * retention of the window store of settled ids.
+         */
         @WithDefault("7d")
         Duration settledRetention();
     }

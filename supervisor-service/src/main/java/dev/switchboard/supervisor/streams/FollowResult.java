@@ -7,7 +7,8 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
@@ -38,11 +39,14 @@ import dev.switchboard.supervisor.Replies;
  * the session goes to {@code human.queue} until released), or to the reply that ends the turn.
  *
  * <p>A wall-clock punctuation ends every turn whose task is past its deadline with an apology and an
- * audited timeout; another forgets settled task ids after their retention.
+ * audited timeout; another forgets, a bounded number at a time, the sessions idle for
+ * {@code session-idle-expiry} ({@link IdleSessions}). Settled task ids need no punctuation: the window store
+ * forgets them after {@code timeouts.settled-retention}.
  */
 final class FollowResult extends SupervisorProcessor<AgentResult> {
 
-    private KeyValueStore<String, Long> settled;
+    private WindowStore<String, Long> settled;
+    private Duration settledRetention;
 
     FollowResult(Supervision supervision) {
         super(supervision);
@@ -52,18 +56,22 @@ final class FollowResult extends SupervisorProcessor<AgentResult> {
     public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
         this.settled = context.getStateStore(TopologyProducer.SETTLED_STORE);
-        Duration every = supervision.config().timeouts().checkInterval();
-        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::endOverdueTurns);
-        Duration retention = supervision.config().timeouts().settledRetention();
-        context.schedule(retention.dividedBy(24).compareTo(every) > 0 ? retention.dividedBy(24) : every,
-                PunctuationType.WALL_CLOCK_TIME, now -> forgetSettled(now - retention.toMillis()));
+        this.settledRetention = supervision.config().timeouts().settledRetention();
+        context.schedule(supervision.config().timeouts().checkInterval(), PunctuationType.WALL_CLOCK_TIME,
+                this::endOverdueTurns);
+        if (supervision.config().sessionExpiryBatch() < 1) {
+            throw new IllegalArgumentException("switchboard.supervisor.session-expiry-batch must be at least 1");
+        }
+        context.schedule(supervision.config().sessionExpiryInterval(), PunctuationType.WALL_CLOCK_TIME,
+                this::forgetIdleSessions);
     }
 
     @Override
     public void process(Record<String, AgentResult> record) {
+        touch(record);
         AgentResult result = record.value();
         AgentTask stored = turns.get(result.getEnvelope().getTurnId());
-        if (settled.get(result.getTaskId()) != null) {
+        if (isSettled(result.getTaskId())) {
             context.forward(record.withValue(Decisions.of(auditIdentity(stored, result), DecisionKind.DUPLICATE_RESULT,
                     "already_settled", "result of a settled task received again: not debited", result.getAgent(),
                     result.getTaskId())));
@@ -153,7 +161,8 @@ final class FollowResult extends SupervisorProcessor<AgentResult> {
      * {@code budgets.tenants}, to {@code tenant}'s day.
      */
     private void settle(Record<String, AgentResult> record, String tenant, AgentResult result) {
-        settled.put(result.getTaskId(), context.currentSystemTimeMs());
+        long now = context.currentSystemTimeMs();
+        settled.put(result.getTaskId(), now, now);
         long tokens = result.getUsage().getInputTokens() + result.getUsage().getOutputTokens();
         SessionUsage before = sessionUsage.get(record.key());
         sessionUsage.put(record.key(), SessionUsage.newBuilder()
@@ -179,9 +188,29 @@ final class FollowResult extends SupervisorProcessor<AgentResult> {
         }
     }
 
-    private void forgetSettled(long before) {
-        for (KeyValue<String, Long> old : entries(settled, settledAt -> settledAt < before)) {
-            settled.delete(old.key);
+    /** Whether the task's result was debited within the settled retention (the window store's lookup range). */
+    private boolean isSettled(String taskId) {
+        long now = context.currentSystemTimeMs();
+        try (WindowStoreIterator<Long> found = settled.fetch(taskId, now - settledRetention.toMillis(), now)) {
+            return found.hasNext();
+        }
+    }
+
+    /**
+     * Forgets at most {@code session-expiry-batch} sessions idle for {@code session-idle-expiry}, oldest first: their
+     * usage (the session budget starts again) and their escalation, which is audited as released. The deletes
+     * are tombstones on the stores' changelogs; the task's turns in progress end on their own deadlines.
+     */
+    private void forgetIdleSessions(long now) {
+        for (String session : idleSessions.expire(now, supervision.config().sessionIdleExpiry(),
+                supervision.config().sessionExpiryBatch())) {
+            sessionUsage.delete(session);
+            SupervisorDecision escalated = escalations.delete(session);
+            if (escalated != null) {
+                context.forward(new Record<String, SpecificRecord>(session, Decisions.of(escalated.getEnvelope(),
+                        DecisionKind.RELEASED, "session_idle_expired", "released: the session was idle for "
+                                + supervision.config().sessionIdleExpiry(), null, null), now));
+            }
         }
     }
 }

@@ -24,6 +24,7 @@ final class ReleaseSession extends SupervisorProcessor<SessionControl> {
 
     @Override
     public void process(Record<String, SessionControl> record) {
+        touch(record);
         SessionControl control = record.value();
         if (control.getAction() != ControlAction.RELEASE) {
             LOG.warnf("Ignoring unknown session control action for session %s", record.key());

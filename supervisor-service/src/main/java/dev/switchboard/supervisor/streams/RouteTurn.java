@@ -25,6 +25,7 @@ final class RouteTurn extends SupervisorProcessor<TopologyProducer.TurnInSession
 
     @Override
     public void process(Record<String, TopologyProducer.TurnInSession> record) {
+        touch(record);
         TurnReceived turn = record.value().turn();
         Routing routing = supervision.routing();
         SupervisorDecision escalated = escalations.get(record.key());

@@ -48,6 +48,7 @@ abstract class SupervisorProcessor<VIn> implements Processor<String, VIn, String
     protected KeyValueStore<String, AgentTask> turns;
     protected KeyValueStore<String, SessionUsage> sessionUsage;
     protected KeyValueStore<String, SupervisorDecision> escalations;
+    protected IdleSessions idleSessions;
     private TimestampedKeyValueStore<String, AgentDescriptor> agents;
     private TimestampedKeyValueStore<String, SupervisorPolicy> policies;
     private TimestampedKeyValueStore<String, TenantUsage> tenantUsage;
@@ -62,6 +63,9 @@ abstract class SupervisorProcessor<VIn> implements Processor<String, VIn, String
         this.turns = context.getStateStore(TopologyProducer.TURNS_STORE);
         this.sessionUsage = context.getStateStore(TopologyProducer.SESSION_USAGE_STORE);
         this.escalations = context.getStateStore(TopologyProducer.ESCALATIONS_STORE);
+        this.idleSessions = new IdleSessions(context.getStateStore(TopologyProducer.SESSION_ACTIVITY_STORE),
+                context.getStateStore(TopologyProducer.SESSION_IDLE_INDEX_STORE),
+                supervision.config().sessionExpiryInterval());
         this.agents = context.getStateStore(TopologyProducer.AGENTS_STORE);
         this.policies = context.getStateStore(TopologyProducer.POLICIES_STORE);
         this.tenantUsage = context.getStateStore(TopologyProducer.TENANT_USAGE_STORE);
@@ -79,6 +83,13 @@ abstract class SupervisorProcessor<VIn> implements Processor<String, VIn, String
             entries.forEachRemaining(entry -> all.add(entry.value.value()));
         }
         return all;
+    }
+
+    /** The session of {@code record} is active now: it is forgotten only {@code session-idle-expiry} from now. */
+    protected void touch(Record<String, ?> record) {
+        if (record.key() != null) {
+            idleSessions.touch(record.key(), context.currentSystemTimeMs());
+        }
     }
 
     protected TenantPolicy policy(String tenant) {

@@ -1,5 +1,7 @@
 package dev.switchboard.supervisor.streams;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -18,7 +20,9 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.ReplyOutbound;
@@ -58,10 +62,18 @@ public class TopologyProducer {
     public static final String SESSIONS_STORE = "sessions";
     /** The current task of every turn in progress, by turn id. */
     public static final String TURNS_STORE = "turns-in-progress";
-    /** Task ids whose result was debited, with when: a redelivered result is not debited again. */
-    public static final String SETTLED_STORE = "settled-tasks";
-    /** Tokens used per session. */
+    /**
+     * Task ids whose result was debited, in a window store at the wall-clock time they were settled (retention
+     * {@code timeouts.settled-retention}): a redelivered result is not debited again. (It replaced the key-value
+     * store {@code settled-tasks}, whose ids were purged by scanning it.)
+     */
+    public static final String SETTLED_STORE = "settled-task-ids";
+    /** Tokens used per session; forgotten when the session is idle for {@code session-idle-expiry}. */
     public static final String SESSION_USAGE_STORE = "session-usage";
+    /** The start of the bucket of each session's last activity, by session id (see {@link IdleSessions}). */
+    public static final String SESSION_ACTIVITY_STORE = "session-activity";
+    /** Sessions by {@code <bucket of last activity>|<session id>}, oldest first (see {@link IdleSessions}). */
+    public static final String SESSION_IDLE_INDEX_STORE = "session-idle-index";
     /** Sessions that are with a person, by session id: the decision that put them there. */
     public static final String ESCALATIONS_STORE = "escalations";
     /** The agent catalog, on every instance. */
@@ -102,13 +114,17 @@ public class TopologyProducer {
         Serde<String> keys = Serdes.String();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TURNS_STORE),
                 keys, Topics.agentTasks(config.defaultAgent()).valueSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SETTLED_STORE),
+        builder.addStateStore(settledStore(config.timeouts().settledRetention()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSION_ACTIVITY_STORE),
                 keys, Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSION_IDLE_INDEX_STORE),
+                keys, Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSION_USAGE_STORE),
                 keys, new AvroSerde<>(SessionUsage.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ESCALATIONS_STORE),
                 keys, Topics.SUPERVISOR_DECISIONS.valueSerde()));
-        String[] sessionStores = {TURNS_STORE, SESSION_USAGE_STORE, ESCALATIONS_STORE};
+        String[] sessionStores = {TURNS_STORE, SESSION_USAGE_STORE, ESCALATIONS_STORE, SESSION_ACTIVITY_STORE,
+                SESSION_IDLE_INDEX_STORE};
 
         KTable<String, SessionState> sessions = builder.table(Topics.SESSIONS_STATE.name(),
                 consumed(Topics.SESSIONS_STATE),
@@ -123,7 +139,8 @@ public class TopologyProducer {
         KStream<String, SpecificRecord> followed = builder
                 .stream(Topics.AGENT_RESULTS_CLEARED.name(), consumed(Topics.AGENT_RESULTS_CLEARED))
                 .process(() -> new FollowResult(supervision), Named.as("follow-result"),
-                        TURNS_STORE, SESSION_USAGE_STORE, ESCALATIONS_STORE, SETTLED_STORE);
+                        TURNS_STORE, SESSION_USAGE_STORE, ESCALATIONS_STORE, SESSION_ACTIVITY_STORE,
+                        SESSION_IDLE_INDEX_STORE, SETTLED_STORE);
         KStream<String, SpecificRecord> released = builder
                 .stream(Topics.SESSIONS_CONTROL.name(), consumed(Topics.SESSIONS_CONTROL))
                 .process(() -> new ReleaseSession(supervision), Named.as("release-session"), sessionStores);
@@ -157,6 +174,18 @@ public class TopologyProducer {
                 .to(Topics.REPLIES_OUTBOUND.name(), produced(Topics.REPLIES_OUTBOUND));
 
         return builder.build();
+    }
+
+    /**
+     * The settled ids: a window store with one entry per task id (no duplicates), kept for {@code retention}.
+     * Whole segments (half the retention each) are dropped once all their ids are older than the retention, so
+     * forgetting ids costs no per-id deletes and no scan; the changelog is {@code compact,delete} with the same
+     * retention plus a day.
+     */
+    static StoreBuilder<WindowStore<String, Long>> settledStore(Duration retention) {
+        return Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(SETTLED_STORE, retention, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long());
     }
 
     /** A cleared turn with its session's memory (null for a new session); never serialized. */

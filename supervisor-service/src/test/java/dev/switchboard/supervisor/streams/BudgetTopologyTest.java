@@ -174,8 +174,7 @@ class BudgetTopologyTest {
         SupervisorDecision duplicate = decisions.readValue();
         assertThat(duplicate.getKind()).isEqualTo(DecisionKind.DUPLICATE_RESULT);
         assertThat(duplicate.getTaskId()).isEqualTo(task.getTaskId());
-        assertThat(supervisor.driver.<String, Long>getKeyValueStore(TopologyProducer.SETTLED_STORE).get(task.getTaskId()))
-                .isNotNull();
+        assertThat(SupervisorDriver.settledAt(supervisor, task.getTaskId())).hasSize(1);
     }
 
     @Test

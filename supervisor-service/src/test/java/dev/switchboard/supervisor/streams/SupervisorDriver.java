@@ -2,6 +2,7 @@ package dev.switchboard.supervisor.streams;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.runtime.tasks.TaskTickets;
@@ -29,8 +32,28 @@ final class SupervisorDriver implements AutoCloseable {
 
     /** A supervisor configuration for tests. */
     record Config(String defaultAgent, List<String> defaultScopes, int maxHops, int maxIterations, long maxTokens,
-            int historyMessages, Map<String, TenantRouting> tenants, Budgets budgets, Timeouts timeouts, Router router)
+            int historyMessages, Map<String, TenantRouting> tenants, Budgets budgets, Timeouts timeouts, Router router,
+            SessionExpiry sessions)
             implements SupervisorConfig {
+
+        /** Idle sessions: forgotten after {@code idle}, looked for every {@code interval}, at most {@code batch} at once. */
+        record SessionExpiry(Duration idle, Duration interval, int batch) {
+        }
+
+        @Override
+        public Duration sessionIdleExpiry() {
+            return sessions.idle();
+        }
+
+        @Override
+        public Duration sessionExpiryInterval() {
+            return sessions.interval();
+        }
+
+        @Override
+        public int sessionExpiryBatch() {
+            return sessions.batch();
+        }
 
         record BudgetLimits(long sessionTokens, long dailyTokens) implements Budgets {
         }
@@ -58,27 +81,33 @@ final class SupervisorDriver implements AutoCloseable {
                     new BudgetLimits(1_000_000, 10_000_000),
                     new TimeoutSettings(Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(1),
                             Duration.ofDays(7)),
-                    new RouterSettings(true, 0.25));
+                    new RouterSettings(true, 0.25),
+                    new SessionExpiry(Duration.ofHours(24), Duration.ofMinutes(1), 1000));
         }
 
         Config withLimits(int maxIterations, long maxTokens) {
             return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants,
-                    budgets, timeouts, router);
+                    budgets, timeouts, router, sessions);
         }
 
         Config withTenants(Map<String, TenantRouting> tenants) {
             return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants,
-                    budgets, timeouts, router);
+                    budgets, timeouts, router, sessions);
         }
 
         Config withBudgets(long sessionTokens, long dailyTokens) {
             return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants,
-                    new BudgetLimits(sessionTokens, dailyTokens), timeouts, router);
+                    new BudgetLimits(sessionTokens, dailyTokens), timeouts, router, sessions);
         }
 
         Config withoutRouter() {
             return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants,
-                    budgets, timeouts, new RouterSettings(false, router.minScore()));
+                    budgets, timeouts, new RouterSettings(false, router.minScore()), sessions);
+        }
+
+        Config withSessionExpiry(Duration idle, Duration interval, int batch) {
+            return new Config(defaultAgent, defaultScopes, maxHops, maxIterations, maxTokens, historyMessages, tenants,
+                    budgets, timeouts, router, new SessionExpiry(idle, interval, batch));
         }
 
         static RoutingRule rule(String pattern, String channel, String attribute, String agent) {
@@ -111,6 +140,16 @@ final class SupervisorDriver implements AutoCloseable {
 
     TestOutputTopic<String, AgentTask> tasksOf(String agent) {
         return output(Topics.agentTasks(agent));
+    }
+
+    /** When the settled-ids window store holds {@code taskId} as settled, over all time. */
+    static List<Long> settledAt(SupervisorDriver supervisor, String taskId) {
+        WindowStore<String, Long> settled = supervisor.driver.getWindowStore(TopologyProducer.SETTLED_STORE);
+        List<Long> times = new ArrayList<>();
+        try (WindowStoreIterator<Long> found = settled.fetch(taskId, 0L, Long.MAX_VALUE)) {
+            found.forEachRemaining(entry -> times.add(entry.key));
+        }
+        return times;
     }
 
     @Override

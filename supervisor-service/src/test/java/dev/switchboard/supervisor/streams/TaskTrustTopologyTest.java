@@ -243,7 +243,7 @@ class TaskTrustTopologyTest {
         assertThat(humanQueue.isEmpty()).isTrue();
         assertThat(tenantUsage.isEmpty()).as("no tenant is debited").isTrue();
         assertThat(sessionUsage.get("s-evil")).isNull();
-        assertThat(supervisor.driver.<String, Long>getKeyValueStore(TopologyProducer.SETTLED_STORE)
-                .get("task-nobody-issued")).as("not settled, so it can never block a real task").isNull();
+        assertThat(SupervisorDriver.settledAt(supervisor, "task-nobody-issued"))
+                .as("not settled, so it can never block a real task").isEmpty();
     }
 }

@@ -22,6 +22,7 @@ import dev.switchboard.events.Outcome;
 import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SupervisorDecision;
+import dev.switchboard.events.TenantUsage;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.Replies;
 
@@ -97,11 +98,32 @@ class TimeoutTopologyTest {
     }
 
     @Test
+    void aResultRedeliveredWithinTheSettledRetentionIsNotDebitedAgain() {
+        results.pipeInput("s1", result(task, Outcome.REPLY, 1));
+        replies.readValue();
+        TestOutputTopic<String, TenantUsage> debits = supervisor.output(Topics.TENANT_USAGE);
+        assertThat(debits.readValuesToList()).hasSize(1);
+
+        supervisor.driver.advanceWallClockTime(Duration.ofDays(7).minusHours(1));
+        results.pipeInput("s1", result(task, Outcome.REPLY, 1));
+        assertThat(decisions.readValuesToList()).extracting(SupervisorDecision::getKind)
+                .containsExactly(DecisionKind.DUPLICATE_RESULT);
+        assertThat(debits.isEmpty()).as("not debited twice").isTrue();
+        assertThat(replies.isEmpty()).isTrue();
+    }
+
+    @Test
     void settledTaskIdsAreForgottenAfterTheirRetention() {
         results.pipeInput("s1", result(task, Outcome.REPLY, 1));
-        KeyValueStore<String, Long> settled = supervisor.driver.getKeyValueStore(TopologyProducer.SETTLED_STORE);
-        assertThat(settled.get(task.getTaskId())).isNotNull();
+        assertThat(SupervisorDriver.settledAt(supervisor, task.getTaskId()))
+                .containsExactly(SupervisorDriver.START.toEpochMilli());
         supervisor.driver.advanceWallClockTime(Duration.ofDays(7).plusHours(8));
-        assertThat(settled.get(task.getTaskId())).isNull();
+
+        // Any later settlement moves the window store's time on: the first id is out of its retention.
+        supervisor.input(Topics.TURNS_CLEARED).pipeInput("s2", turn("acme", "s2", "t2"));
+        AgentTask later = supervisor.tasksOf("triage").readValue();
+        results.pipeInput("s2", result(later, Outcome.REPLY, 1));
+        assertThat(SupervisorDriver.settledAt(supervisor, later.getTaskId())).hasSize(1);
+        assertThat(SupervisorDriver.settledAt(supervisor, task.getTaskId())).isEmpty();
     }
 }
