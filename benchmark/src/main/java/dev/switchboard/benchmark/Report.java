@@ -377,7 +377,8 @@ record Report(Environment environment, Settings settings, Idle idle, Sequential 
         }
         md.add("");
         md.add("(The last number of `errors` counts turns on `turns.raw` with no reply on `replies.outbound` by the "
-                + "deadline.)");
+                + "deadline.) The mixes run one after the other, in the order shown: the first runs on the least warmed-up "
+                + "stack.");
         md.add("");
         for (MixResult mix : mixes) {
             md.add(String.format(Locale.ROOT, "**Saturation point, %s users:** %s", mix.mix(),
@@ -393,8 +394,9 @@ record Report(Environment environment, Settings settings, Idle idle, Sequential 
         if (idle == null) {
             md.add("Not measured in this run.");
         } else {
-            md.add(String.format(Locale.ROOT, "The stack with no traffic for %d s after it was ready, before the benchmark "
-                    + "opened any connection of its own: CPU in percent of one core.", idle.seconds()));
+            md.add(String.format(Locale.ROOT, "The stack with no traffic for %d s, after the warm-up and before the load "
+                    + "steps (the reply streams of the streaming users open, the benchmark's reader of the turns "
+                    + "connected, the floors not started yet): CPU in percent of one core.", idle.seconds()));
             md.add("");
             md.add("| " + String.join(" | ", idle.cpuPercent().keySet()) + " | stack |");
             md.add("|" + "---:|".repeat(idle.cpuPercent().size() + 1));
@@ -486,8 +488,12 @@ record Report(Environment environment, Settings settings, Idle idle, Sequential 
         md.add("");
         Set<String> names = new LinkedHashSet<>();
         mixes.forEach(mix -> mix.steps().forEach(step -> names.addAll(step.cpuMsPerTurn().keySet())));
-        md.add("| mix | offered/s | " + String.join(" | ", names) + " | **stack** |");
-        md.add("|---|---:|" + "---:|".repeat(names.size() + 1));
+        md.add(idle == null ? "" : String.format(Locale.ROOT, "`above idle`: `stack` less the idle stack's CPU "
+                + "(%.1f %% of one core) spread over the step's turns, i.e. what the turns themselves cost.",
+                idle.stackCpuPercent()));
+        md.add("");
+        md.add("| mix | offered/s | " + String.join(" | ", names) + " | **stack** | above idle |");
+        md.add("|---|---:|" + "---:|".repeat(names.size() + 2));
         for (MixResult mix : mixes) {
             for (Step step : mix.steps()) {
                 StringBuilder row = new StringBuilder("| " + mix.mix() + " | " + number(step.offeredPerSecond()) + " |");
@@ -496,6 +502,8 @@ record Report(Environment environment, Settings settings, Idle idle, Sequential 
                     row.append(value == null ? " - |" : String.format(Locale.ROOT, " %.2f |", value));
                 }
                 row.append(String.format(Locale.ROOT, " **%.2f** |", step.stackCpuMsPerTurn()));
+                row.append(idle == null ? " - |" : String.format(Locale.ROOT, " %.2f |",
+                        step.stackCpuMsPerTurn() - idle.stackCpuPercent() * 10 / step.offeredPerSecond()));
                 md.add(row.toString());
             }
         }
