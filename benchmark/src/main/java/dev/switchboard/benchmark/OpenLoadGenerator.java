@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -16,17 +17,32 @@ import org.HdrHistogram.Recorder;
  */
 final class OpenLoadGenerator {
 
-    /** Sends request number {@code sequence}; the stage completes with its outcome. */
+    /**
+     * Sends request number {@code sequence}, due at {@code dueNanos} ({@link System#nanoTime()}); {@code measured}
+     * is false during the warm-up. The stage completes with its outcome.
+     */
     @FunctionalInterface
     interface Sender {
-        CompletionStage<Outcome> send(long sequence);
+        CompletionStage<Outcome> send(long sequence, long dueNanos, boolean measured);
     }
 
-    enum Outcome { ACCEPTED, REFUSED, TIMED_OUT }
+    /**
+     * {@code REPLIED}: the answer carried the reply (synchronous web chat, 200); {@code ACCEPTED}: the request was
+     * taken (202, or the broker's acknowledgement for the floor); {@code REFUSED}: any other status;
+     * {@code TIMED_OUT}: no reply in time (504 of a synchronous request, an HTTP timeout or a failed request).
+     */
+    enum Outcome { REPLIED, ACCEPTED, REFUSED, TIMED_OUT }
 
-    /** What the requests due in the measured part of a run got back. */
-    record Result(long sent, long accepted, long refused, long timedOut, long acceptP50Micros, long acceptP99Micros,
-            long acceptMaxMicros) {
+    /**
+     * What the requests due in the measured part of a run got back. Histograms in microseconds from when each
+     * request was due: {@code replies} for {@code REPLIED}, {@code accepts} for {@code ACCEPTED}.
+     */
+    record Result(long sent, long replied, long accepted, long refused, long timedOut, Histogram replies,
+            Histogram accepts) {
+
+        long acceptP99Micros() {
+            return accepts.getValueAtPercentile(99);
+        }
     }
 
     private OpenLoadGenerator() {
@@ -38,10 +54,12 @@ final class OpenLoadGenerator {
      */
     static Result run(double rate, long warmupMillis, long measureMillis, long answerTimeoutMillis, long firstSequence,
             Sender sender) throws InterruptedException {
+        AtomicLong replied = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
         AtomicLong refused = new AtomicLong();
         AtomicLong timedOut = new AtomicLong();
         AtomicLong outstanding = new AtomicLong();
+        Recorder replyLatency = new Recorder(3);
         Recorder acceptLatency = new Recorder(3);
         long intervalNanos = (long) (1e9 / rate);
         long start = System.nanoTime();
@@ -62,17 +80,30 @@ final class OpenLoadGenerator {
                 sent++;
                 outstanding.incrementAndGet();
             }
-            sender.send(firstSequence + i).whenComplete((outcome, failure) -> {
+            CompletionStage<Outcome> answer;
+            try {
+                answer = sender.send(firstSequence + i, due, measured);
+            } catch (RuntimeException failed) {
+                answer = java.util.concurrent.CompletableFuture.failedFuture(failed);
+            }
+            answer.whenComplete((outcome, failure) -> {
                 if (!measured) {
                     return;
                 }
+                long micros = Math.max(1, (System.nanoTime() - due) / 1000);
                 Outcome result = failure != null ? Outcome.TIMED_OUT : outcome;
                 switch (result) {
-                    case ACCEPTED -> accepted.incrementAndGet();
+                    case REPLIED -> {
+                        replied.incrementAndGet();
+                        replyLatency.recordValue(micros);
+                    }
+                    case ACCEPTED -> {
+                        accepted.incrementAndGet();
+                        acceptLatency.recordValue(micros);
+                    }
                     case REFUSED -> refused.incrementAndGet();
                     case TIMED_OUT -> timedOut.incrementAndGet();
                 }
-                acceptLatency.recordValue(Math.max(1, (System.nanoTime() - due) / 1000));
                 outstanding.decrementAndGet();
             });
         }
@@ -81,8 +112,7 @@ final class OpenLoadGenerator {
             Thread.sleep(20);
         }
         long unanswered = outstanding.get();
-        var histogram = acceptLatency.getIntervalHistogram();
-        return new Result(sent, accepted.get(), refused.get(), timedOut.get() + unanswered,
-                histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), histogram.getMaxValue());
+        return new Result(sent, replied.get(), accepted.get(), refused.get(), timedOut.get() + unanswered,
+                replyLatency.getIntervalHistogram(), acceptLatency.getIntervalHistogram());
     }
 }

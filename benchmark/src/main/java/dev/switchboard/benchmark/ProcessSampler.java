@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * CPU and memory of the processes under test, read from Linux's {@code /proc}: CPU time is
  * {@code utime + stime} of {@code /proc/<pid>/stat} (in clock ticks of 1/100 s), memory the resident set
  * ({@code VmRSS} of {@code /proc/<pid>/status}). A process with children (PostgreSQL's postmaster and its
- * backends) counts as the group: CPU summed, memory as the sum of proportional set sizes
+ * backends, agent-service and its tool processes) counts as the group with all its descendants: CPU summed (with the CPU time of ended children, {@code cutime + cstime}), memory as the sum of proportional set sizes
  * ({@code Pss} of {@code smaps_rollup}), so that shared buffers are not counted once per backend.
  */
 final class ProcessSampler {
@@ -24,8 +24,11 @@ final class ProcessSampler {
     record Snapshot(long nanoTime, Map<String, long[]> ticksAndRssKb, long machineBusy, long machineTotal) {
     }
 
-    /** Use over an interval: CPU in percent of one core (200 = both cores of a 2-core machine), RSS in MiB at its end. */
-    record Usage(double cpuPercent, long rssMb) {
+    /**
+     * Use over an interval: CPU in percent of one core (200 = both cores of a 2-core machine) and in milliseconds
+     * (to the clock tick, 10 ms), RSS in MiB at its end.
+     */
+    record Usage(double cpuPercent, long cpuMs, long rssMb) {
     }
 
     private final Map<String, Long> pids;
@@ -33,7 +36,7 @@ final class ProcessSampler {
 
     /**
      * @param pids   process ids by name
-     * @param groups names whose process is counted with its children
+     * @param groups names whose process is counted with its descendants
      */
     ProcessSampler(Map<String, Long> pids, List<String> groups) {
         this.pids = new LinkedHashMap<>(pids);
@@ -49,6 +52,10 @@ final class ProcessSampler {
             }
             long ticks = 0;
             long rss = 0;
+            if (groups.contains(name)) {
+                // Backends that ended since: their CPU time is in the parent's cutime + cstime.
+                ticks += childrenTicks(pid);
+            }
             for (long member : members) {
                 ticks += cpuTicks(member);
                 rss += groups.contains(name) ? kilobytes(member, "smaps_rollup", "Pss:") : kilobytes(member, "status", "VmRSS:");
@@ -66,7 +73,8 @@ final class ProcessSampler {
         to.ticksAndRssKb().forEach((name, end) -> {
             long[] start = from.ticksAndRssKb().getOrDefault(name, end);
             double cpu = (end[0] - start[0]) / TICKS_PER_SECOND / seconds * 100;
-            usage.put(name, new Usage(Math.round(cpu * 10) / 10.0, end[1] / 1024));
+            long cpuMs = Math.round((end[0] - start[0]) * 1000 / TICKS_PER_SECOND);
+            usage.put(name, new Usage(Math.round(cpu * 10) / 10.0, cpuMs, end[1] / 1024));
         });
         return usage;
     }
@@ -88,6 +96,16 @@ final class ProcessSampler {
         }
     }
 
+    private static long childrenTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
     private static long kilobytes(long pid, String file, String field) {
         try (Stream<String> lines = Files.lines(Path.of("/proc", String.valueOf(pid), file))) {
             return lines.filter(line -> line.startsWith(field)).findFirst()
@@ -99,7 +117,7 @@ final class ProcessSampler {
     }
 
     private static List<Long> children(long pid) {
-        return ProcessHandle.of(pid).map(process -> process.children().map(ProcessHandle::pid).toList())
+        return ProcessHandle.of(pid).map(process -> process.descendants().map(ProcessHandle::pid).toList())
                 .orElse(List.of());
     }
 
