@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import dev.switchboard.agent.model.TaskDeadline;
 import dev.switchboard.agent.sdk.definition.AgentCatalog;
 import dev.switchboard.agent.sdk.definition.AgentDefinition;
 import dev.switchboard.agent.sdk.loop.AgentLoop;
@@ -81,7 +82,11 @@ public final class AgentRunner implements AutoCloseable {
             }
             timeout = left.compareTo(timeout) < 0 ? left : timeout;
         }
-        return TaskMapping.result(task, agent.loop().run(TaskMapping.input(task, timeout)));
+        // The loop bounds tool calls by its deadline; model calls learn it from TaskDeadline (the SDK's
+        // ModelRequest has no time limit), so a slow provider cannot keep the task past it either.
+        Duration limit = timeout;
+        return TaskDeadline.run(Instant.now().plus(limit),
+                () -> TaskMapping.result(task, agent.loop().run(TaskMapping.input(task, limit))));
     }
 
     /** Stops the agents' tool processes. */

@@ -20,9 +20,24 @@ public interface AgentServiceConfig {
     @WithDefault("concierge")
     List<String> agents();
 
-    /** Sessions of one agent processed at the same time by this instance (one session is always in order). */
+    /**
+     * Sessions of one agent processed at the same time by this instance (one session is always in order): the
+     * size of the agent's own pool of session threads, its bulkhead, which no other agent's tasks use.
+     */
     @WithDefault("8")
     int concurrency();
+
+    /**
+     * The most tasks one poll of an agent's task topic returns ({@code max.poll.records}); empty: the agent's
+     * {@link #concurrency()}. A poll's tasks are answered together and committed in one transaction, so the slowest
+     * task of a poll holds back the results of the others: a poll about as large as the pool keeps that wait short.
+     */
+    Optional<Integer> maxPollRecords();
+
+    /** {@link #maxPollRecords()}, or the concurrency when unset; at least 1. */
+    default int pollRecords() {
+        return Math.max(1, maxPollRecords().orElse(concurrency()));
+    }
 
     /**
      * Stable id of this instance, part of its transactional ids: it must differ between running

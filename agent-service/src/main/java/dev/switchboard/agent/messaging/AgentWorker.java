@@ -16,9 +16,9 @@ import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -54,9 +54,9 @@ final class AgentWorker implements Runnable {
     private static final long DEAD_LETTER_ACK_SECONDS = 30;
 
     private final String agent;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
-    private final KafkaProducer<String, byte[]> deadLetters;
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, byte[]> producer;
+    private final Producer<String, byte[]> deadLetters;
     private final Function<AgentTask, AgentResult> runner;
     private final ExecutorService sessions;
     private final Duration pollTimeout;
@@ -68,8 +68,8 @@ final class AgentWorker implements Runnable {
      * @param producer    the agent's transactional producer, as the agent's principal
      * @param deadLetters the host's producer, as {@code agent-service}; shared by the workers, closed by their owner
      */
-    AgentWorker(String agent, KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer,
-            KafkaProducer<String, byte[]> deadLetters, Function<AgentTask, AgentResult> runner,
+    AgentWorker(String agent, Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
+            Producer<String, byte[]> deadLetters, Function<AgentTask, AgentResult> runner,
             ExecutorService sessions, Duration pollTimeout) {
         this.agent = agent;
         this.consumer = consumer;

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,6 +39,9 @@ import io.quarkus.runtime.StartupEvent;
  * principal ({@code agent-<id>}, {@link AgentBrokerCredentials}). At start it publishes the hosted agents'
  * declarations to {@code agents.catalog} as the service's principal ({@code agent-service}), which also writes
  * the dead letters of every worker. Start fails, naming the key, when a hosted agent has no broker password.
+ *
+ * <p>Each agent has its own bulkhead, a pool of {@code concurrency} session threads, and polls at most
+ * {@code max-poll-records} tasks (default: the concurrency) at a time.
  */
 @ApplicationScoped
 public class AgentWorkers {
@@ -53,7 +57,7 @@ public class AgentWorkers {
     private final AgentBrokerCredentials credentials;
     private final List<AgentWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private ExecutorService sessions;
+    private final List<ExecutorService> bulkheads = new ArrayList<>();
     private KafkaProducer<String, byte[]> deadLetters;
     private AgentRunner runner;
 
@@ -79,8 +83,11 @@ public class AgentWorkers {
         config.agents().forEach(agent -> credentials.connection(agent, Map.of()));
         AgentCatalogPublisher.publish(kafka, runner.definitions());
         deadLetters = deadLetterProducer();
-        sessions = Executors.newFixedThreadPool(Math.max(1, config.concurrency() * config.agents().size()));
         for (String agent : config.agents()) {
+            // One bulkhead per agent: its sessions run on its own threads, so an agent whose model or tools are
+            // slow uses up only its own concurrency, never another agent's.
+            ExecutorService sessions = bulkhead(agent, config.concurrency());
+            bulkheads.add(sessions);
             AgentWorker worker = new AgentWorker(agent, consumer(agent), producer(agent), deadLetters, runner::run,
                     sessions, config.pollTimeout());
             Thread thread = new Thread(worker, "agent-worker-" + agent);
@@ -95,9 +102,7 @@ public class AgentWorkers {
         for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         }
-        if (sessions != null) {
-            sessions.shutdownNow();
-        }
+        bulkheads.forEach(ExecutorService::shutdownNow);
         if (deadLetters != null) {
             deadLetters.close();
         }
@@ -111,13 +116,33 @@ public class AgentWorkers {
         return workers.stream().filter(worker -> !worker.isRunning()).map(AgentWorker::agent).toList();
     }
 
-    private KafkaConsumer<String, byte[]> consumer(String agent) {
-        return new KafkaConsumer<>(credentials.connection(agent, Map.of(
+    /**
+     * The bulkhead of one agent: {@code concurrency} threads of its own, named after it, on which its sessions run;
+     * tasks beyond that wait in its queue (at most one poll's worth, {@code max-poll-records}).
+     */
+    static ExecutorService bulkhead(String agent, int concurrency) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(Math.max(1, concurrency), task -> {
+            Thread thread = new Thread(task, "agent-" + agent + "-session-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The consumer settings of one agent (before its credentials are added). */
+    static Map<String, Object> consumerSettings(AgentServiceConfig config, String agent) {
+        return Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupOf(agent),
                 ConsumerConfig.CLIENT_ID_CONFIG, "agent-" + agent + "-" + config.instanceId(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // A poll is answered as a whole: about as many tasks as the agent runs at once.
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.pollRecords());
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String agent) {
+        return new KafkaConsumer<>(credentials.connection(agent, consumerSettings(config, agent)),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpServer;
@@ -39,7 +42,19 @@ public final class FakePlatform implements AutoCloseable {
         }
     }
 
+    /** An answer, after a delay, to the requests a condition picks; checked before the scripted and default answers. */
+    private record Rule(Predicate<Received> condition, Answer answer, Duration delay) {
+    }
+
     private final HttpServer server;
+    private final ExecutorService handlers = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "fake-platform");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger mostOpen = new AtomicInteger();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Answer>> scripted = new ConcurrentHashMap<>();
     private final Map<String, Answer> defaults = new ConcurrentHashMap<>();
@@ -50,21 +65,55 @@ public final class FakePlatform implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Requests are answered concurrently, as a platform does.
+        server.setExecutor(handlers);
         server.createContext("/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body));
-            Answer answer = answerFor(path);
-            answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-            exchange.getResponseHeaders().add("Content-Type", answer.contentType());
-            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
-            if (bytes.length > 0) {
-                exchange.getResponseBody().write(bytes);
+            mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+            try {
+                handle(exchange);
+            } finally {
+                open.decrementAndGet();
             }
-            exchange.close();
         });
         server.start();
+    }
+
+    private void handle(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Received request = new Received(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body);
+        received.add(request);
+        Rule rule = rules.stream().filter(r -> r.condition().test(request)).findFirst().orElse(null);
+        Answer answer = rule != null ? rule.answer() : answerFor(path);
+        if (rule != null && !rule.delay().isZero()) {
+            try {
+                Thread.sleep(rule.delay().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+        exchange.close();
+    }
+
+    /**
+     * Answers the requests that {@code condition} picks with {@code answer}, after {@code delay}, for as long as the
+     * server runs; before any scripted or default answer.
+     */
+    public FakePlatform answerWhen(Predicate<Received> condition, Answer answer, Duration delay) {
+        rules.add(new Rule(condition, answer, delay));
+        return this;
+    }
+
+    /** The most requests that were being answered at the same time, so far. */
+    public int mostConcurrentRequests() {
+        return mostOpen.get();
     }
 
     public String baseUrl() {
@@ -121,5 +170,6 @@ public final class FakePlatform implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

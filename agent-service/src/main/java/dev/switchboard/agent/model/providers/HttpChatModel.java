@@ -1,11 +1,16 @@
 package dev.switchboard.agent.model.providers;
 
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.switchboard.agent.model.TaskDeadline;
 import dev.switchboard.agent.sdk.model.ChatModel;
+import dev.switchboard.agent.sdk.model.ModelException;
 import dev.switchboard.agent.sdk.model.ModelRequest;
 import dev.switchboard.agent.sdk.model.ModelResponse;
 
@@ -34,10 +39,38 @@ abstract class HttpChatModel implements ChatModel {
         return settings.model();
     }
 
+    /**
+     * One model call. Inside a task ({@link TaskDeadline}) every attempt is bounded by the time the task has left
+     * as well as by the model's timeout, no attempt starts after the deadline, and the waits between retries end
+     * at it: the call then fails as not retryable, and does not count against the model's circuit.
+     */
     @Override
     public final ModelResponse chat(ModelRequest request) {
         JsonNode body = requestBody(request);
-        return guard.call(() -> responseOf(http.post(endpoint, headers, body)));
+        Optional<Instant> deadline = TaskDeadline.current();
+        return guard.call(() -> {
+            Duration left = deadline.map(HttpChatModel::until).orElse(settings.timeout());
+            if (left.isZero()) {
+                throw deadlinePassed();
+            }
+            try {
+                return responseOf(http.post(endpoint, headers, body, left));
+            } catch (ProviderException e) {
+                if (deadline.isPresent() && until(deadline.get()).isZero()) {
+                    throw deadlinePassed();
+                }
+                throw e;
+            }
+        });
+    }
+
+    private ModelException deadlinePassed() {
+        return new ModelException("the task's deadline passed before " + settings.model() + " answered", false);
+    }
+
+    private static Duration until(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /** The provider's request body for a call. */

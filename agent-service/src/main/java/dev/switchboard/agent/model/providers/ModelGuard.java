@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
+import dev.switchboard.agent.model.TaskDeadline;
 import dev.switchboard.agent.sdk.model.ModelException;
 import dev.switchboard.agent.sdk.model.ModelResponse;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
@@ -21,6 +22,7 @@ import io.smallrye.faulttolerance.api.TypedGuard;
  * and counted by the circuit, and a call refused by an open circuit is not retried but fails at once.
  * Only failures a later attempt may cure (rate limits, server errors, timeouts, broken connections) are
  * retried or count against the circuit; a rejected request fails at once and leaves the circuit closed.
+ * Inside a task the waits between retries end at the task's deadline ({@link TaskDeadline}).
  */
 final class ModelGuard {
 
@@ -95,10 +97,12 @@ final class ModelGuard {
         public long nextDelayInMillis(Throwable cause) {
             long backoff = nextMillis;
             nextMillis = Math.min(maxMillis, nextMillis * 2);
-            if (cause instanceof ProviderException provider && provider.retryAfter().isPresent()) {
-                return Math.min(maxMillis, provider.retryAfter().get().toMillis());
-            }
-            return Math.min(maxMillis, backoff);
+            long delay = cause instanceof ProviderException provider && provider.retryAfter().isPresent()
+                    ? Math.min(maxMillis, provider.retryAfter().get().toMillis())
+                    : Math.min(maxMillis, backoff);
+            // Never wait past the task's deadline (the guard is synchronous: this runs on the task's thread); the
+            // attempt after the wait then fails at once as the deadline having passed.
+            return TaskDeadline.remaining().map(left -> Math.min(delay, left.toMillis())).orElse(delay);
         }
     }
 }

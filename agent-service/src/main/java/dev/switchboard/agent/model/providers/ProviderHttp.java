@@ -40,8 +40,13 @@ final class ProviderHttp {
     }
 
     JsonNode post(URI uri, Map<String, String> headers, JsonNode body) {
+        return post(uri, headers, body, timeout);
+    }
+
+    /** One POST that may take at most {@code limit} (the configured timeout, or less when the task's deadline is nearer). */
+    JsonNode post(URI uri, Map<String, String> headers, JsonNode body, Duration limit) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
+                .timeout(limit.compareTo(timeout) < 0 ? limit : timeout)
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         headers.forEach(request::header);

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.switchboard.agent.model.TaskDeadline;
 import dev.switchboard.agent.model.providers.RecordedProviderServer.Recorded;
 import dev.switchboard.agent.model.providers.RecordedProviderServer.Received;
 import dev.switchboard.agent.sdk.model.ModelException;
@@ -146,5 +148,38 @@ class OpenAiChatModelTest {
         assertThat(server.requests()).hasSize(1);
         // The guard interrupts a timed-out attempt; the caller's thread must not keep that flag.
         assertThat(Thread.interrupted()).isFalse();
+    }
+    @Test
+    void aSlowAnswerIsCutAtTheTasksDeadlineNotAtTheModelsTimeout() {
+        server.always(Recorded.load("openai/chat-completion-text.json").delayedBy(Duration.ofSeconds(5)));
+        OpenAiChatModel model = new OpenAiChatModel(settings().withTimeout(Duration.ofSeconds(30)));
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> TaskDeadline.run(Instant.now().plusMillis(300), () -> model.chat(Conversations.question())))
+                .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("deadline");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        assertThat(server.requests()).as("no retry after the deadline").hasSize(1);
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheTimeLeftEndsTheCallAtTheDeadline() {
+        // the recorded 429 asks for one second; the task has 300 ms
+        server.always(Recorded.load("openai/error-429-rate-limit.json"));
+        OpenAiChatModel model = new OpenAiChatModel(settings());
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> TaskDeadline.run(Instant.now().plusMillis(300), () -> model.chat(Conversations.question())))
+                .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("deadline");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(900));
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void outsideATaskTheModelsOwnTimeoutApplies() {
+        assertThat(TaskDeadline.current()).isEmpty();
+        server.then(Recorded.load("openai/chat-completion-text.json").delayedBy(Duration.ofMillis(300)));
+        assertThat(new OpenAiChatModel(settings()).chat(Conversations.question()).text()).startsWith("Order A-1042 shipped");
     }
 }

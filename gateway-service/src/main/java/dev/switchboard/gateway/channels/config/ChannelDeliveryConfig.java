@@ -12,4 +12,19 @@ public interface ChannelDeliveryConfig {
     /** Longest one call to a platform's send API may take, connection included. */
     @WithDefault("5s")
     Duration timeout();
+
+    /**
+     * Threads that prepare deliveries (address look-ups) and settle them (delivery reports, dead letters). Replies of
+     * different sessions are delivered at the same time, those of one session one after the other; the send calls
+     * themselves and the waits between their retries hold none of these threads.
+     */
+    @WithDefault("16")
+    int concurrency();
+
+    /**
+     * Replies read from {@code replies.outbound} and not yet settled (sent, or dead-lettered) at most; at the limit
+     * the next reply is read once one is settled.
+     */
+    @WithDefault("256")
+    int maxInFlight();
 }

@@ -3,11 +3,18 @@ package dev.switchboard.gateway.channels.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -20,9 +27,11 @@ import dev.switchboard.gateway.channels.ChannelRegistry;
 import dev.switchboard.gateway.channels.ChannelSettings;
 import dev.switchboard.gateway.channels.DeliveryException;
 import dev.switchboard.gateway.channels.OutboundMessage;
-import io.smallrye.common.annotation.Blocking;
+import dev.switchboard.gateway.channels.config.ChannelDeliveryConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -33,7 +42,16 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * configured for the tenant, refused, or still failing after the last retry) goes to {@code deadletters}
  * with headers naming the reason.
  *
- * <p>Replies are handled one at a time, in order: a session's replies arrive in the order they were written.
+ * <p>Replies of different sessions are delivered at the same time, across tenants and channels; the replies of
+ * one session (the record key) one after the other, in the order they were written ({@link SessionOrder}). A
+ * reply waiting for a slow platform or for its next retry holds back only the later replies of its own session.
+ * At most {@code switchboard.gateway.channel-delivery.max-in-flight} replies are being delivered at once.
+ *
+ * <p>At least once: a reply is acknowledged once it is settled (sent and reported, or dead-lettered), and the
+ * connector commits an offset only when every reply before it in the partition is acknowledged, so a crash or a
+ * rebalance sends again, in order, what was not settled (and possibly a reply that was sent but not yet
+ * acknowledged). A reply whose settling fails (a dead letter that cannot be written, an undecodable record) is
+ * nacked and taken by the connector's dead-letter strategy.
  */
 @ApplicationScoped
 public class ChannelReplyConsumer {
@@ -52,71 +70,127 @@ public class ChannelReplyConsumer {
     private final SentMessages sent;
     private final ChannelDeliveryReports reports;
     private final MutinyEmitter<ReplyOutbound> deadLetters;
+    private final ExecutorService executor;
+    private final SessionOrder sessions;
+    private final InFlightLimit inFlight;
 
     ChannelReplyConsumer(ChannelRegistry registry, DeliveryAddressBook addresses, ChannelSender sender,
             SentMessages sent, ChannelDeliveryReports reports,
-            @Channel(DEAD_LETTERS) MutinyEmitter<ReplyOutbound> deadLetters) {
+            @Channel(DEAD_LETTERS) MutinyEmitter<ReplyOutbound> deadLetters, ChannelDeliveryConfig config) {
         this.registry = registry;
         this.addresses = addresses;
         this.sender = sender;
         this.sent = sent;
         this.reports = reports;
         this.deadLetters = deadLetters;
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(Math.max(1, config.concurrency()), task -> {
+            Thread thread = new Thread(task, "channel-delivery-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.sessions = new SessionOrder(executor);
+        this.inFlight = new InFlightLimit(config.maxInFlight());
     }
 
+    @PreDestroy
+    void stop() throws InterruptedException {
+        executor.shutdown();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Takes a reply into delivery. The returned stage completes when the reply is accepted (the connector then
+     * hands over the next one), not when it is delivered; the reply is acknowledged when it is settled.
+     */
     @Incoming(REPLIES)
-    @Blocking
-    public void deliver(ConsumerRecord<String, ReplyOutbound> record) {
-        ReplyOutbound reply = record.value();
+    public CompletionStage<Void> deliver(KafkaRecord<String, ReplyOutbound> record) {
+        ReplyOutbound reply = record.getPayload();
         if (reply == null) {
             // fail-on-deserialization-failure=false hands an undecodable record over as null: dead-letter it
-            throw new IllegalArgumentException("Undecodable record on replies.outbound");
+            return record.nack(new IllegalArgumentException("Undecodable record on replies.outbound"));
         }
+        String session = record.getKey() != null ? record.getKey() : reply.getEnvelope().getSessionId();
+        return inFlight.acquire().thenRun(() -> sessions.submit(session, () -> deliverNow(record))
+                .whenComplete((ignored, failure) -> {
+                    inFlight.release();
+                    if (failure == null) {
+                        record.ack();
+                    } else {
+                        record.nack(unwrap(failure));
+                    }
+                }));
+    }
+
+    /** Replies being delivered on this instance (accepted, not yet settled). */
+    public int inFlight() {
+        return inFlight.inFlight();
+    }
+
+    /** Delivers one reply, on a delivery thread, once its session's earlier replies are settled. */
+    private CompletionStage<Void> deliverNow(KafkaRecord<String, ReplyOutbound> record) {
+        ReplyOutbound reply = record.getPayload();
         Envelope envelope = reply.getEnvelope();
         Optional<dev.switchboard.gateway.channels.Channel> channel = registry.channel(envelope.getChannel());
         if (channel.isEmpty()) {
-            return; // web chat: delivered by the instance its client is connected to
+            return CompletableFuture.completedFuture(null); // web chat: delivered by the instance its client is connected to
         }
         String tenant = envelope.getTenant();
         Optional<ChannelSettings> settings = registry.settings(tenant, channel.get());
         if (settings.isEmpty()) {
             giveUp(record, 0, "channel-not-configured", envelope.getChannel() + " is not configured for tenant " + tenant);
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         Optional<String> address = addresses.addressOf(tenant, envelope.getChannel(), envelope.getPrincipal().getUser());
         if (address.isEmpty()) {
             giveUp(record, 0, "no-delivery-address", "no " + envelope.getChannel() + " identity of user "
                     + envelope.getPrincipal().getUser());
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         OutboundMessage message = new OutboundMessage(tenant, envelope.getChannel(), address.get(), reply.getText(),
                 envelope.getEventId());
         AtomicInteger attempts = new AtomicInteger();
+        CompletionStage<String> sending;
         try {
-            String platformMessageId = sender.send(channel.get(), message, settings.get(), attempts);
-            sent.remember(tenant, envelope.getChannel(), platformMessageId, reply);
-            report(reply, reports.sent(reply, attempts.get(),
-                    envelope.getChannel() + " accepted the message as " + platformMessageId));
-        } catch (ChannelSender.TransientFailure e) {
-            giveUp(record, attempts.get(), "retries-exhausted", e.getMessage());
+            sending = sender.send(channel.get(), message, settings.get(), attempts);
         } catch (DeliveryException e) {
-            giveUp(record, attempts.get(), "refused", e.getMessage());
+            sending = CompletableFuture.failedFuture(e);
         }
+        // Settled on a delivery thread: reports and dead letters wait for the broker.
+        return sending.handleAsync((platformMessageId, failure) -> {
+            if (failure == null) {
+                sent.remember(tenant, envelope.getChannel(), platformMessageId, reply);
+                report(reply, reports.sent(reply, attempts.get(),
+                        envelope.getChannel() + " accepted the message as " + platformMessageId));
+                return null;
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof ChannelSender.TransientFailure) {
+                giveUp(record, attempts.get(), "retries-exhausted", cause.getMessage());
+            } else if (cause instanceof DeliveryException) {
+                giveUp(record, attempts.get(), "refused", cause.getMessage());
+            } else {
+                // not a platform's answer (a fault-tolerance limit, a bug): the platform may not have the message
+                giveUp(record, attempts.get(), "retries-exhausted", String.valueOf(cause));
+            }
+            return null;
+        }, executor);
     }
 
-    private void giveUp(ConsumerRecord<String, ReplyOutbound> record, int attempts, String reason, String cause) {
-        ReplyOutbound reply = record.value();
+    private void giveUp(KafkaRecord<String, ReplyOutbound> record, int attempts, String reason, String cause) {
+        ReplyOutbound reply = record.getPayload();
         LOG.warnf("Reply %s not delivered (%s): %s", reply.getEnvelope().getEventId(), reason, cause);
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(CAUSE_HEADER, String.valueOf(cause).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", record.getTopic().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-partition", Integer.toString(record.getPartition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", Long.toString(record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L)).getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-attempts", Integer.toString(attempts).getBytes(StandardCharsets.UTF_8));
-        // If this fails the record is not acknowledged, and the connector's own dead-letter strategy takes it.
+        // If this fails the record is nacked, and the connector's own dead-letter strategy takes it.
         deadLetters.sendMessageAndAwait(Message.of(reply).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(record.key()).withHeaders(headers).build()));
+                .withKey(record.getKey()).withHeaders(headers).build()));
         report(reply, reports.failed(reply, attempts, reason + ": " + cause));
     }
 
@@ -127,5 +201,13 @@ public class ChannelReplyConsumer {
         } catch (RuntimeException e) {
             LOG.errorf(e, "Delivery report of reply %s not published", reply.getEnvelope().getEventId());
         }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }

@@ -1,10 +1,13 @@
 package dev.switchboard.gateway.channels.messaging;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.faulttolerance.Asynchronous;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
@@ -18,6 +21,9 @@ import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 /**
  * Calls a channel's send API, retrying transient failures (5xx, 429, timeouts) with exponential backoff,
  * or the platform's {@code Retry-After} when it gives one. Permanent failures are not retried.
+ *
+ * <p>Asynchronous: each attempt runs on a worker thread, and the wait before a retry holds no thread at all
+ * (SmallRye's timer schedules the next attempt), so a reply being retried delays only its own session.
  *
  * <p>The retry policy is SmallRye Fault Tolerance's and can be tuned without a rebuild, e.g.
  * {@code quarkus.fault-tolerance."dev.switchboard.gateway.channels.messaging.ChannelSender/send".retry.max-retries=6}.
@@ -33,17 +39,18 @@ public class ChannelSender {
      * Sends the message.
      *
      * @param attempts counts the calls made, retries included
-     * @return the platform's id of the sent message
-     * @throws TransientFailure when the last attempt failed transiently
-     * @throws DeliveryException when the platform refused the message for good
+     * @return completes with the platform's id of the sent message; fails with {@link TransientFailure} when the
+     *         last attempt failed transiently, with {@link DeliveryException} when the platform refused the message
+     *         for good
      */
+    @Asynchronous
     @Retry(maxRetries = 4, delay = 500, jitter = 100, maxDuration = 30_000, retryOn = TransientFailure.class)
     @CustomBackoff(RetryAfterBackoff.class)
-    public String send(Channel channel, OutboundMessage message, ChannelSettings settings, AtomicInteger attempts)
-            throws DeliveryException {
+    public CompletionStage<String> send(Channel channel, OutboundMessage message, ChannelSettings settings,
+            AtomicInteger attempts) throws DeliveryException {
         int attempt = attempts.incrementAndGet();
         try {
-            return channel.deliver(message, settings);
+            return CompletableFuture.completedFuture(channel.deliver(message, settings));
         } catch (DeliveryException e) {
             if (!e.isTransient()) {
                 throw e;
