@@ -7,7 +7,9 @@ import static dev.switchboard.compliance.messaging.IncomingRecords.auditBatch;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -111,30 +113,34 @@ public class ComplianceConsumer {
     @Incoming(AGENT_RESULTS_RAW)
     @Blocking
     public Uni<Void> clearResults(KafkaRecordBatch<String, AgentResult> batch) {
+        // Each result's ticket is checked once; the audit and the publishing below both use that check.
+        Map<KafkaRecord<String, AgentResult>, ResultItem> items = new IdentityHashMap<>();
         List<KafkaRecord<String, AgentResult>> results = new ArrayList<>();
         for (KafkaRecord<String, AgentResult> record : batch.getRecords()) {
-            AgentResult raw = record.getPayload();
-            if (raw == null) {
+            if (record.getPayload() == null) {
                 deadLetter(record).await().indefinitely();
-            } else if (tickets.refusal(raw).isEmpty() && PlatformChain.isReserved(raw.getEnvelope().getTenant())) {
+                continue;
+            }
+            ResultItem item = resultItem(record);
+            if (item.refusal() == null && PlatformChain.isReserved(item.raw().getEnvelope().getTenant())) {
                 deadLetter(record, RESERVED_TENANT).await().indefinitely();
             } else {
+                items.put(record, item);
                 results.add(record);
             }
         }
         List<Outgoing<AgentResult>> outgoing = new ArrayList<>();
         for (Audited<AgentResult, Clearance<AgentResult>> audited : auditBatch(results, records -> compliance.clearResults(records
-                .stream().map(this::resultItem).toList()))) {
+                .stream().map(items::get).toList()))) {
             KafkaRecord<String, AgentResult> record = audited.record();
-            AgentResult raw = record.getPayload();
-            Optional<String> refusal = tickets.refusal(raw);
-            if (refusal.isPresent()) {
+            ResultItem item = items.get(record);
+            if (item.refusal() != null) {
                 LOG.warnf("Refused agent result %s-%d@%d: %s", record.getTopic(), record.getPartition(),
-                        offsetOf(record), refusal.get());
-                if (tickets.verify(raw.getTicket()).isEmpty()) {
+                        offsetOf(record), item.refusal());
+                if (item.ticket().isEmpty()) {
                     // Without a valid ticket the record goes to deadletters as it was read, in the same transaction.
-                    outgoing.add(new Outgoing<>(raw, record.getKey(), Topics.DEAD_LETTERS.name(),
-                            deadLetterHeaders(record, "agent result refused: " + refusal.get())));
+                    outgoing.add(new Outgoing<>(item.raw(), record.getKey(), Topics.DEAD_LETTERS.name(),
+                            deadLetterHeaders(record, "agent result refused: " + item.refusal())));
                 }
             } else if (audited.result().outcome().publishes()) {
                 outgoing.add(new Outgoing<>(audited.result().event(),
