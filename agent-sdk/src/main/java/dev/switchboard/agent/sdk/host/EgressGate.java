@@ -42,7 +42,7 @@ final class EgressGate {
     }
 
     /** Refuses a request the call may not send; runs on the channel's reader, so it does no I/O. */
-    void check(Object liveCall, boolean noOpenEffect, JsonNode params) {
+    void check(boolean noOpenEffect, JsonNode params) {
         String method = params.path("method").asText();
         String path = params.path("path").asText();
         if (!METHODS.contains(method)) {

@@ -400,7 +400,8 @@ public final class ToolProcess implements ToolRunner {
                     case Protocol.EFFECT_BEGIN -> CompletableFuture.completedFuture(beginEffect(call));
                     case Protocol.EFFECT_END -> CompletableFuture.completedFuture(endEffect(call, params));
                     case Protocol.HTTP -> {
-                        egress.check(liveCall(call, "the request"), call.openEffects.isEmpty(), params);
+                        liveCall(call, "the request");
+                        egress.check(call.openEffects.isEmpty(), params);
                         if (call.invocation.tool().egress() == null) {
                             throw refused("The runtime refused the request: tool '" + call.invocation.tool().name()
                                     + "' declares no egress");
