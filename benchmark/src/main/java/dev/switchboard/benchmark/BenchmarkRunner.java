@@ -143,8 +143,9 @@ public final class BenchmarkRunner {
             double first = options.rates().get(0);
             prime(first, settings.managementPort("gateway-service"));
             Mix returning = mix("returning");
-            log("warming up for %d s at %s turns/s", options.warmupSeconds() * 3, first);
-            warmUp(first, options.warmupSeconds() * 3, returning.sender());
+            // Long enough for the JIT compilers of every JVM to settle: measured fresh, they took a third of the machine.
+            log("warming up for %d s at %s turns/s", options.startWarmupSeconds(), options.startWarmupRate());
+            warmUp(options.startWarmupRate(), options.startWarmupSeconds(), returning.sender());
             quiesce(switchboardTurns);
             if (options.idleSeconds() > 0) {
                 idle = measureIdle();
@@ -548,8 +549,8 @@ public final class BenchmarkRunner {
 
     private Report.Settings reportSettings() {
         return new Report.Settings(options.sessions(), options.streamSessions(), Topics.DEFAULT_PARTITIONS, TURN_HOPS,
-                options.warmupSeconds(), options.measureSeconds(), options.floorSeconds(), options.deadlineSeconds(),
-                options.rates(), options.explicitRates(), options.mixes(), options.command());
+                options.warmupSeconds(), options.startWarmupSeconds(), options.startWarmupRate(),
+                options.measureSeconds(), options.floorSeconds(), options.deadlineSeconds(), options.rates(), options.explicitRates(), options.mixes(), options.command());
     }
 
     /** {@code count} distinct free ports: every socket stays bound until all are chosen, so none comes twice. */
@@ -580,7 +581,8 @@ public final class BenchmarkRunner {
 
     /** Command-line options; every one has a default. */
     record Options(List<Double> rates, boolean explicitRates, List<String> mixes, int sessions, int streamSessions,
-            int measureSeconds, int floorSeconds, int warmupSeconds, int deadlineSeconds, int idleSeconds,
+            int measureSeconds, int floorSeconds, int warmupSeconds, int startWarmupSeconds, double startWarmupRate,
+            int deadlineSeconds, int idleSeconds,
             int sequentialTurns, int profileSeconds, Path out, Path root, String command) {
 
         static Options parse(String[] args) {
@@ -596,7 +598,7 @@ public final class BenchmarkRunner {
                 }
             }
             Set<String> known = Set.of("--rates", "--mixes", "--sessions", "--sse-sessions", "--seconds",
-                    "--floor-seconds", "--warmup", "--deadline", "--idle-seconds", "--sequential", "--profile-seconds",
+                    "--floor-seconds", "--warmup", "--start-warmup", "--start-warmup-rate", "--deadline", "--idle-seconds", "--sequential", "--profile-seconds",
                     "--out", "--root");
             for (String name : given.keySet()) {
                 if (!known.contains(name)) {
@@ -630,6 +632,8 @@ public final class BenchmarkRunner {
                     Integer.parseInt(given.getOrDefault("--seconds", "20")),
                     Integer.parseInt(given.getOrDefault("--floor-seconds", "10")),
                     Integer.parseInt(given.getOrDefault("--warmup", "5")),
+                    Integer.parseInt(given.getOrDefault("--start-warmup", "90")),
+                    Double.parseDouble(given.getOrDefault("--start-warmup-rate", "30")),
                     deadline,
                     Integer.parseInt(given.getOrDefault("--idle-seconds", "10")),
                     Integer.parseInt(given.getOrDefault("--sequential", "50")),

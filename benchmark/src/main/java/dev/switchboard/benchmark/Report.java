@@ -191,7 +191,8 @@ record Report(Environment environment, Settings settings, Idle idle, Sequential 
             String commit, String quarkus, String kafka) {
     }
 
-    record Settings(int sessions, int streamSessions, int partitions, int hops, int warmupSeconds, int measureSeconds,
+    record Settings(int sessions, int streamSessions, int partitions, int hops, int warmupSeconds,
+            int startWarmupSeconds, double startWarmupRate, int measureSeconds,
             int floorSeconds, int deadlineSeconds, List<Double> offeredRates, boolean explicitRates, List<String> mixes,
             String command) {
     }
@@ -324,14 +325,16 @@ record Report(Environment environment, Settings settings, Idle idle, Sequential 
         md.add(String.format(Locale.ROOT, "The whole secured stack (PostgreSQL, a KRaft broker, five services, each its own "
                         + "process; %d partitions per topic; offline model, no think time) under open-model load through the "
                         + "gateway's web chat API, offered in steps (%s turns/s%s) until a step is not sustained: "
-                        + "user-visible p99 under 1 s, no errors, replies keeping up. Each step: %d s warm-up (not "
-                        + "counted), %d s measured; each floor step %d s. Every Kafka client authenticates with "
+                        + "user-visible p99 under 1 s, no errors, replies keeping up. Before any measurement the whole "
+                        + "path is warmed up for %d s at %s turns/s, so that every JVM's JIT compilers have settled. Each "
+                        + "step: %d s warm-up (not counted), %d s measured; each floor step %d s. Every Kafka client authenticates with "
                         + "SASL/SCRAM-SHA-512; the gateway's per-tenant ingress limits are lifted (the benchmark measures "
                         + "the runtime, not the limiter). Latencies in ms, from when a request was due. See "
                         + "`benchmark/README.md`.", settings.partitions(),
                 String.join(", ", settings.offeredRates().stream().map(Report::number).toList()),
                 settings.explicitRates() ? ", given with `--rates`" : ", the default ladder",
-                settings.warmupSeconds(), settings.measureSeconds(), settings.floorSeconds()));
+                settings.startWarmupSeconds(), number(settings.startWarmupRate()), settings.warmupSeconds(),
+                settings.measureSeconds(), settings.floorSeconds()));
         md.add("");
         md.add("User mixes:");
         md.add("");

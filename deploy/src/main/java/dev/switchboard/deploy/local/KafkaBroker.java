@@ -171,7 +171,8 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     private static ProcessBuilder java(List<String> mainAndArgs, Path log4j) {
-        List<String> command = new ArrayList<>(List.of(Processes.javaBin(), "-Xms128m", "-Xmx256m",
+        // A young generation of half the heap: the broker's garbage is short-lived request buffers.
+        List<String> command = new ArrayList<>(List.of(Processes.javaBin(), "-Xms384m", "-Xmx384m", "-Xmn192m",
                 "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=" + log4j.toUri(),
                 "-cp", Processes.classPath()));
         command.addAll(mainAndArgs);
@@ -219,6 +220,10 @@ final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                "## Threads: one request handler per core and one network thread per two (defaults 8 and 3), so that a",
+                "## broker sharing a small machine with the services does not switch between a dozen busy threads",
+                "num.io.threads=" + Math.max(2, Runtime.getRuntime().availableProcessors()),
+                "num.network.threads=" + Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
                 "");
     }
 

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.events.ChannelMessage;
+import dev.switchboard.runtime.streams.PromptCommits;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -48,6 +49,8 @@ final class DropRedeliveries implements Processor<String, ChannelMessage, String
 
     @Override
     public void process(Record<String, ChannelMessage> record) {
+        // A platform message becomes a turn a user waits for: commit at once after a quiet spell.
+        PromptCommits.requested(context);
         ChannelMessage message = record.value();
         if (record.key() == null || message == null) {
             LOG.warnf("Dropped a record of %s without key or value", "channels.inbound");

@@ -16,6 +16,8 @@ import dev.switchboard.events.SessionState;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.memory.SessionFold;
 import dev.switchboard.memory.StateSizeLimit;
+import dev.switchboard.runtime.streams.IdleSessions;
+import dev.switchboard.runtime.streams.PromptCommits;
 
 /**
  * Folds each event of a session into its state in {@value TopologyProducer#STORE} and forwards the new state (to
@@ -55,6 +57,8 @@ final class FoldSession implements Processor<String, SpecificRecord, String, Ses
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
+        // The supervisor reads the folded state for the session's next turn: commit at once after a quiet spell.
+        PromptCommits.requested(context);
         String session = record.key();
         SpecificRecord event = record.value();
         if (session == null || event == null) {

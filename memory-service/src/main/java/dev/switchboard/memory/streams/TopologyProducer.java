@@ -23,6 +23,7 @@ import dev.switchboard.memory.SessionFold;
 import dev.switchboard.memory.StateSizeLimit;
 import dev.switchboard.memory.Summarizer;
 import dev.switchboard.memory.config.MemoryConfig;
+import dev.switchboard.runtime.streams.IdleSessions;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 

@@ -18,6 +18,7 @@ import dev.switchboard.events.ReplyKind;
 import dev.switchboard.events.SessionUsage;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TenantUsage;
+import dev.switchboard.runtime.streams.IdleSessions;
 import dev.switchboard.supervisor.Decisions;
 import dev.switchboard.supervisor.Delegation;
 import dev.switchboard.supervisor.Replies;

@@ -27,6 +27,8 @@ import dev.switchboard.events.SessionUsage;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.SupervisorPolicy;
 import dev.switchboard.events.TenantUsage;
+import dev.switchboard.runtime.streams.IdleSessions;
+import dev.switchboard.runtime.streams.PromptCommits;
 import dev.switchboard.supervisor.AgentDirectory;
 import dev.switchboard.supervisor.Budget;
 import dev.switchboard.supervisor.Decisions;
@@ -85,8 +87,13 @@ abstract class SupervisorProcessor<VIn> implements Processor<String, VIn, String
         return all;
     }
 
-    /** The session of {@code record} is active now: it is forgotten only {@code session-idle-expiry} from now. */
+    /**
+     * The session of {@code record} is active now: it is forgotten only {@code session-idle-expiry} from now. Every
+     * record a supervisor processor takes leads to output a user waits for, so its commit is requested at once
+     * after a quiet spell ({@link PromptCommits}).
+     */
     protected void touch(Record<String, ?> record) {
+        PromptCommits.requested(context);
         if (record.key() != null) {
             idleSessions.touch(record.key(), context.currentSystemTimeMs());
         }

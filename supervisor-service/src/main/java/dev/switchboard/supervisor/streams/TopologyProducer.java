@@ -31,6 +31,7 @@ import dev.switchboard.events.SessionUsage;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TenantUsage;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.runtime.streams.IdleSessions;
 import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;

@@ -27,6 +27,7 @@ import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.SessionUsage;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.runtime.streams.IdleSessions;
 import dev.switchboard.schemas.Topics;
 
 /** Idle sessions through the real topology: forgotten after the expiry, a bounded number per punctuation. */

@@ -1,4 +1,4 @@
-package dev.switchboard.supervisor.streams;
+package dev.switchboard.runtime.streams;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +10,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * When each session was last active, as a time-bucketed index, so that idle sessions are found without scanning
- * every session. Two stores: {@value TopologyProducer#SESSION_ACTIVITY_STORE} maps a session to the start of the
- * bucket of its last activity, and {@value TopologyProducer#SESSION_IDLE_INDEX_STORE} holds one key
+ * every session (the supervisor's session usage, memory's session state). Two stores: one maps a session to the
+ * start of the bucket of its last activity, the other (the index) holds one key
  * {@code <bucket start, 19 digits>|<session>} per session. Keys sort by time, so the sessions idle longest are a
  * prefix of the index: {@link #expire} reads at most {@code limit} keys from its start and never the rest.
  *
@@ -19,20 +19,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A session counts as idle once its bucket ended {@code idle} ago, so it is forgotten between {@code idle} and
  * {@code idle} + one bucket + one sweep interval after its last activity.
  */
-final class IdleSessions {
+public final class IdleSessions {
 
     private final KeyValueStore<String, Long> lastActive;
     private final KeyValueStore<String, String> index;
     private final long bucketMs;
 
-    IdleSessions(KeyValueStore<String, Long> lastActive, KeyValueStore<String, String> index, Duration bucket) {
+    public IdleSessions(KeyValueStore<String, Long> lastActive, KeyValueStore<String, String> index, Duration bucket) {
         this.lastActive = lastActive;
         this.index = index;
         this.bucketMs = Math.max(1, bucket.toMillis());
     }
 
+    /** Forgets the session's activity (its state was deleted for another reason, an erasure). */
+    public void forget(String session) {
+        Long previous = lastActive.delete(session);
+        if (previous != null) {
+            index.delete(key(previous, session));
+        }
+    }
+
     /** Records activity of {@code session} at {@code now}. */
-    void touch(String session, long now) {
+    public void touch(String session, long now) {
         long bucket = now - Math.floorMod(now, bucketMs);
         Long previous = lastActive.get(session);
         if (previous != null && previous == bucket) {
@@ -49,7 +57,7 @@ final class IdleSessions {
      * Removes from the index at most {@code limit} sessions whose last activity is at least {@code idle} before
      * {@code now}, oldest first, and returns them: the caller forgets what it holds about each.
      */
-    List<String> expire(long now, Duration idle, int limit) {
+    public List<String> expire(long now, Duration idle, int limit) {
         long newestIdleBucket = now - idle.toMillis() - bucketMs;
         if (newestIdleBucket < 0) {
             return List.of();
@@ -74,7 +82,7 @@ final class IdleSessions {
         return expired;
     }
 
-    static String key(long bucket, String session) {
+    public static String key(long bucket, String session) {
         return pad(bucket) + "|" + session;
     }
 
