@@ -27,11 +27,11 @@ class StreamsDefaultsTest {
     KafkaStreams streams;
 
     @Test
-    void oneStreamThreadPerProcessorShortCommitsAndBlockingIdlePolls() {
+    void oneStreamThreadPerProcessorBatchingCommitsAndBlockingIdlePolls() {
         await().atMost(Duration.ofSeconds(30)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
         assertThat(streams.metadataForLocalThreads()).hasSize(Runtime.getRuntime().availableProcessors());
         var config = ConfigProvider.getConfig();
-        assertThat(config.getValue("kafka-streams.commit.interval.ms", Long.class)).isEqualTo(10);
+        assertThat(config.getValue("kafka-streams.commit.interval.ms", Long.class)).isEqualTo(100);
         assertThat(config.getValue("kafka-streams.poll.ms", Long.class)).isEqualTo(100);
         assertThat(config.getValue("kafka-streams.processing.guarantee", String.class)).isEqualTo("exactly_once_v2");
     }
