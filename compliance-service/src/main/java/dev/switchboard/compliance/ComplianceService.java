@@ -136,11 +136,19 @@ public class ComplianceService {
 
     /** The event id of a result's row: its own, or for a refused result one derived from its position. */
     private static String rowEventId(ResultItem item) {
-        return item.refusal() == null ? item.raw().getEnvelope().getEventId() : refusedEventId(item.source());
+        return item.refusal() == null ? item.raw().getEnvelope().getEventId()
+                : refusedEventId(item.raw(), item.source());
     }
 
-    private static String refusedEventId(SourcePosition source) {
-        return Envelopes.derivedId(source.topic() + "-" + source.partition() + "@" + source.offset(), "refused");
+    /**
+     * A refused result's row id: derived from the record's position and the event id the result claims, in the
+     * {@code refused} namespace. The same record read again finds its row; a forged event id cannot take the
+     * place of another event's row (it is never used alone); and a record at a position that an earlier record
+     * held (a topic deleted and created again starts its offsets over) gets a row of its own.
+     */
+    static String refusedEventId(AgentResult raw, SourcePosition source) {
+        return Envelopes.derivedId(source.topic() + "-" + source.partition() + "@" + source.offset() + "/"
+                + raw.getEnvelope().getEventId(), "refused");
     }
 
     /** The chain a result's row goes to: the ticket's tenant, or the platform chain for an invalid ticket. */
@@ -221,7 +229,7 @@ public class ComplianceService {
         TaskTickets.Claims claimed = TaskTickets.Claims.of(raw);
         TaskTickets.Claims audience = ticket.orElse(claimed);
         AuditEventEntity row = new AuditEventEntity();
-        row.eventId = refusedEventId(source);
+        row.eventId = refusedEventId(raw, source);
         row.eventType = EventType.RESULT_REFUSED;
         row.tenant = ticket.isPresent() ? audience.tenant() : PlatformChain.TENANT;
         row.sessionId = audience.sessionId();

@@ -182,6 +182,11 @@ class ComplianceServiceIT {
                 .isEqualTo(AuditOutcome.RECORDED);
         assertThat(compliance.refuseResult(forged, "ticket_mismatch", Optional.of(ticket), position))
                 .as("the same record read again").isEqualTo(AuditOutcome.REDELIVERED);
+        AgentResult another = TestTickets.reply(
+                TestTickets.task(TestEvents.envelope(UUID.randomUUID().toString(), session), "concierge"), "other");
+        assertThat(ComplianceService.refusedEventId(another, position))
+                .as("another result at a position the first one held (a topic created again)")
+                .isNotEqualTo(ComplianceService.refusedEventId(forged, position));
 
         assertThat(audit.listBySession("globex", victimSession)).isEmpty();
         assertThat(audit.listBySession("acme", session)).singleElement().satisfies(row -> {
