@@ -151,7 +151,7 @@ public final class BenchmarkRunner {
                 idle = measureIdle();
             }
             if (options.sequentialTurns() > 0) {
-                sequential = sequentialTurns(options.sequentialTurns());
+                sequential = sequentialTurns(options.sequentialTurns(), kafka);
             }
             try (KafkaHopFloor plain = KafkaHopFloor.start(KafkaHopFloor.Mode.PLAIN, kafka, settings.partitions(), TURN_HOPS);
                     KafkaHopFloor exactlyOnce = KafkaHopFloor.start(KafkaHopFloor.Mode.EXACTLY_ONCE, kafka,
@@ -187,8 +187,9 @@ public final class BenchmarkRunner {
             if (options.profileSeconds() > 0) {
                 Report.MixResult returningResult = mixResults.stream().filter(m -> m.mix().equals("returning"))
                         .findFirst().orElse(null);
-                double rate = returningResult != null && returningResult.saturationPerSecond() != null
-                        ? returningResult.saturationPerSecond() : first;
+                double rate = options.profileRate() > 0 ? options.profileRate()
+                        : returningResult != null && returningResult.saturationPerSecond() != null
+                                ? returningResult.saturationPerSecond() : first;
                 quiesce(switchboardTurns);
                 profile = profile(returning, rate, pids);
             }
@@ -321,17 +322,27 @@ public final class BenchmarkRunner {
         }
     }
 
-    /** Synchronous turns one after another (no other traffic): HTTP request → the answer with the reply. */
-    private Report.Sequential sequentialTurns(int turns) throws InterruptedException {
+    /**
+     * Synchronous turns one after another (no other traffic): HTTP request → the answer with the reply; and, read
+     * back from the path's topics, where their time went hop by hop ({@link HopTrace}).
+     */
+    private Report.Sequential sequentialTurns(int turns, Map<String, Object> kafka) throws InterruptedException {
         Histogram micros = new Histogram(3_600_000_000L, 3);
         long errors = 0;
+        Map<org.apache.kafka.common.TopicPartition, Long> from = HopTrace.positions(kafka);
+        List<HopTrace.Sent> sent = new ArrayList<>();
         for (int i = 0; i < turns; i++) {
+            long requestMillis = System.currentTimeMillis();
             long start = System.nanoTime();
             try {
                 HttpResponse<String> answer = web.syncWithBody(syncUser(i % options.sessions()))
                         .get(options.deadlineSeconds() + 5L, TimeUnit.SECONDS);
                 if (answer.statusCode() == 200) {
                     micros.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+                    String turnId = HopTrace.turnId(answer.body());
+                    if (turnId != null) {
+                        sent.add(new HopTrace.Sent(turnId, requestMillis, System.currentTimeMillis()));
+                    }
                 } else {
                     errors++;
                 }
@@ -342,7 +353,10 @@ public final class BenchmarkRunner {
         Report.Latency latency = Report.Latency.ofMicros(micros);
         log("%d sequential turns: p50 %d ms, p99 %d ms, max %d ms, %d errors", turns, latency.p50(), latency.p99(),
                 latency.max(), errors);
-        return new Report.Sequential(turns, latency, errors);
+        List<HopTrace.Segment> hops = HopTrace.segments(kafka, from, sent);
+        hops.forEach(hop -> log("  %-50s p50 %4d ms  p99 %4d ms  (%d turns)", hop.name(), hop.p50(), hop.p99(),
+                hop.count()));
+        return new Report.Sequential(turns, latency, errors, hops);
     }
 
     // ---------------------------------------------------------------- one step
@@ -583,7 +597,7 @@ public final class BenchmarkRunner {
     record Options(List<Double> rates, boolean explicitRates, List<String> mixes, int sessions, int streamSessions,
             int measureSeconds, int floorSeconds, int warmupSeconds, int startWarmupSeconds, double startWarmupRate,
             int deadlineSeconds, int idleSeconds,
-            int sequentialTurns, int profileSeconds, Path out, Path root, String command) {
+            int sequentialTurns, int profileSeconds, double profileRate, Path out, Path root, String command) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -599,7 +613,7 @@ public final class BenchmarkRunner {
             }
             Set<String> known = Set.of("--rates", "--mixes", "--sessions", "--sse-sessions", "--seconds",
                     "--floor-seconds", "--warmup", "--start-warmup", "--start-warmup-rate", "--deadline", "--idle-seconds", "--sequential", "--profile-seconds",
-                    "--out", "--root");
+                    "--profile-rate", "--out", "--root");
             for (String name : given.keySet()) {
                 if (!known.contains(name)) {
                     throw new IllegalArgumentException("unknown option " + name + "; see benchmark/README.md");
@@ -638,6 +652,7 @@ public final class BenchmarkRunner {
                     Integer.parseInt(given.getOrDefault("--idle-seconds", "10")),
                     Integer.parseInt(given.getOrDefault("--sequential", "50")),
                     Integer.parseInt(given.getOrDefault("--profile-seconds", "20")),
+                    Double.parseDouble(given.getOrDefault("--profile-rate", "0")),
                     root.resolve(given.getOrDefault("--out", "docs")), root,
                     "java -cp 'benchmark/target/*:benchmark/target/lib/*' dev.switchboard.benchmark.BenchmarkRunner" + (args.length == 0 ? ""
                             : " " + String.join(" ", args)));

@@ -177,7 +177,8 @@ record Report(Environment environment, Settings settings, Idle idle, Sequential 
     }
 
     /** Sequential synchronous turns, one at a time, before the load steps. */
-    record Sequential(int turns, Latency latency, long errors) {
+    /** @param hops where an idle turn's time goes, segment by segment ({@link HopTrace}), in path order */
+    record Sequential(int turns, Latency latency, long errors, List<HopTrace.Segment> hops) {
     }
 
     /** One row of the targets table; {@code met} is null when the run did not measure it. */
@@ -420,6 +421,16 @@ record Report(Environment environment, Settings settings, Idle idle, Sequential 
                             + "reply), after the warm-up and before the load steps, of returning users: p50 %d ms, p90 %d ms, "
                             + "p99 %d ms, max %d ms, %d errors.", sequential.turns(), l.p50(), l.p90(), l.p99(), l.max(),
                     sequential.errors()));
+            md.add("");
+            md.add("Where the time of these turns goes, hop by hop: each event carries the moment its writer made it "
+                    + "(`occurredAt`), so a segment ends when the next service made its event and holds the previous "
+                    + "service's commit, the broker's hand-over and the next service's own work (`HopTrace`).");
+            md.add("");
+            md.add("| segment | turns | p50 ms | p99 ms |");
+            md.add("|---|---:|---:|---:|");
+            for (HopTrace.Segment hop : sequential.hops()) {
+                md.add(String.format(Locale.ROOT, "| %s | %d | %d | %d |", hop.name(), hop.count(), hop.p50(), hop.p99()));
+            }
         }
         md.add("");
 

@@ -38,14 +38,15 @@ public final class TopicReader<V> implements AutoCloseable {
     }
 
     /**
-     * Reads from the beginning with these client settings (bootstrap servers and credentials).
+     * Reads from the beginning with these client settings (bootstrap servers and credentials), committed records
+     * only unless the settings name another {@code isolation.level}.
      *
      * @throws org.apache.kafka.common.errors.TopicAuthorizationException when they may not read the topic
      */
     public static <V> TopicReader<V> fromBeginning(Map<String, ?> clientProperties, Topic<String, V> topic) {
         Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config,
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer());
         try {

@@ -10,6 +10,8 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -20,12 +22,16 @@ import java.util.function.Predicate;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -333,6 +339,84 @@ class ComplianceConsumerIT {
         auditorOf("acme").get(sessionPath("acme", session) + "/timeline").then().statusCode(200)
                 .body(not(containsString(missing.getEnvelope().getEventId())))
                 .body(not(containsString(invalid.getEnvelope().getEventId())));
+    }
+
+    /**
+     * Zombie fencing on the batch path: a batch still being audited when its consumer group moved on (another member
+     * joined and left, as when an instance that was presumed dead comes back) must not publish. Its Kafka transaction
+     * is refused for the stale group generation (KIP-447; the connector also compares generations before it
+     * commits), the consumer rewinds to the committed offsets, and the redelivered batch, already audited, is
+     * published exactly once.
+     */
+    @Test
+    void aBatchThatOutlivedItsConsumerGroupGenerationIsFencedAndItsRedeliveryPublishedOnce() throws Exception {
+        String tenant = "tenant-z-" + UUID.randomUUID();
+        String opening = UUID.randomUUID().toString();
+        TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, opening,
+                TestEvents.turn(tenant, "zoe", UUID.randomUUID().toString(), opening, "hello"));
+        readUntil(Topics.TURNS_CLEARED, opening, records -> !records.isEmpty());
+
+        String session = UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
+        RecordMetadata raw;
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            // The tenant's chain head held: the service's next batch of this tenant waits for it in the database.
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "SELECT seq FROM audit_chain_heads WHERE tenant = ? FOR UPDATE")) {
+                lock.setString(1, tenant);
+                lock.executeQuery().close();
+            }
+            raw = TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, session,
+                    TestEvents.turn(tenant, "zoe", eventId, session, "while the group moves on"));
+            await().atMost(WAIT).until(() -> waitersOnChainHeads() > 0);
+
+            // Another member joins the service's group, gets partitions and leaves: two new generations.
+            String group = ConfigProvider.getConfig().getValue(
+                    "mp.messaging.incoming." + ComplianceConsumer.TURNS_RAW + ".group.id", String.class);
+            Map<String, Object> member = new HashMap<>(EmbeddedKafka.shared().clientProperties(BrokerAccess.COMPLIANCE));
+            member.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            member.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            member.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            try (var intruder = new KafkaConsumer<>(member, new StringDeserializer(), new ByteArrayDeserializer())) {
+                intruder.subscribe(List.of(Topics.TURNS_RAW.name()));
+                await().atMost(WAIT).until(() -> {
+                    intruder.poll(Duration.ofMillis(200));
+                    return !intruder.assignment().isEmpty();
+                });
+            }
+            holder.rollback();
+        }
+
+        // The stale batch's transaction was aborted; its redelivery (audited already: REDELIVERED) published it.
+        assertCommittedPast(ComplianceConsumer.TURNS_RAW, raw);
+        List<TurnReceived> cleared = readUntil(Topics.TURNS_CLEARED, session, records -> !records.isEmpty());
+        try (var reader = TopicReader.fromBeginning(bootstrap, Topics.TURNS_CLEARED)) {
+            // Everything up to the committed offset is readable: one copy, never two.
+            assertThatThrownBy(() -> reader.until(session, records -> records.size() > 1, Duration.ofSeconds(3)))
+                    .isInstanceOf(AssertionError.class);
+        }
+        assertThat(cleared).singleElement().satisfies(turn -> assertThat(turn.getEnvelope().getEventId())
+                .isEqualTo(Envelopes.derivedId(eventId, "cleared")));
+        // The stale batch did write its cleared turn, in the transaction that was then aborted: a reader of
+        // uncommitted records sees that copy next to the redelivery's.
+        Map<String, Object> uncommitted = new HashMap<>(EmbeddedKafka.shared().clientProperties(BrokerAccess.ADMIN));
+        uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (var everything = TopicReader.fromBeginning(uncommitted, Topics.TURNS_CLEARED)) {
+            assertThat(everything.until(session, records -> records.size() >= 2, WAIT)).hasSize(2);
+        }
+        assertThat(audit.listBySession(tenant, session)).extracting(row -> row.eventId).containsExactly(eventId);
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify").then().statusCode(200)
+                .body("valid", is(true)).body("rowsChecked", is(2));
+    }
+
+    private int waitersOnChainHeads() throws Exception {
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND query LIKE '%audit_chain_heads%' AND pid <> pg_backend_pid()")) {
+            rows.next();
+            return rows.getInt(1);
+        }
     }
 
     @Test

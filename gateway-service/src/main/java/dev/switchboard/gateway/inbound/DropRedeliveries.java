@@ -49,7 +49,7 @@ final class DropRedeliveries implements Processor<String, ChannelMessage, String
 
     @Override
     public void process(Record<String, ChannelMessage> record) {
-        // A platform message becomes a turn a user waits for: commit at once after a quiet spell.
+        // A platform message becomes a turn a user waits for: commit at once while traffic is light.
         PromptCommits.requested(context);
         ChannelMessage message = record.value();
         if (record.key() == null || message == null) {

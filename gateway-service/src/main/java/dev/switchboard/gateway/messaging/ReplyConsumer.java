@@ -54,12 +54,14 @@ public class ReplyConsumer {
             return Uni.createFrom().voidItem();
         }
         DeliveryReport report = report(reply, listeners);
-        // The reply has reached its client already: a lost report must not send the reply to the dead letters.
-        return deliveries.send(Record.of(reply.getEnvelope().getSessionId(), report))
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.errorf(failure, "Delivery report of reply %s not published", reply.getEnvelope().getEventId());
-                    return Uni.createFrom().voidItem();
-                });
+        // The reply has reached its client already: its report is sent without holding up the next reply (a
+        // report waited for would put one broker round trip per reply in series), and a lost report must not send
+        // the reply to the dead letters.
+        deliveries.send(Record.of(reply.getEnvelope().getSessionId(), report)).subscribe().with(
+                sent -> { },
+                failure -> LOG.errorf(failure, "Delivery report of reply %s not published",
+                        reply.getEnvelope().getEventId()));
+        return Uni.createFrom().voidItem();
     }
 
     static DeliveryReport report(ReplyOutbound reply, int listeners) {

@@ -57,7 +57,7 @@ final class FoldSession implements Processor<String, SpecificRecord, String, Ses
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
-        // The supervisor reads the folded state for the session's next turn: commit at once after a quiet spell.
+        // The supervisor reads the folded state for the session's next turn: commit at once while traffic is light.
         PromptCommits.requested(context);
         String session = record.key();
         SpecificRecord event = record.value();

@@ -14,34 +14,51 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * makes every record its own transaction under load (a few per turn at every hop, and the broker saturates long
  * before the services do), a long one holds a lone record for up to the interval.
  *
- * <p>A processor that produces what a user waits for calls {@link #requested} after each record. The first record a
- * stream thread processes after a quiet spell of at least {@link #SPACING} requests a commit, which Kafka Streams
- * carries out right after the records of the current poll are processed; the records that follow within the
- * spacing ride the thread's next commit, at most the commit interval later. So a thread makes at most about two
- * transactions per interval whatever the load, and a record that arrives alone is not held back.
+ * <p>A processor that produces what a user waits for calls {@link #requested} after each record. While traffic is
+ * light, that is while the stream thread has processed at most {@link #LIGHT_RECORDS} records in the current commit
+ * interval, a record requests a commit, which Kafka Streams carries out right after the records of the current poll
+ * are processed, provided the thread's last request is at least {@link #SPACING} old: a record is held back at most
+ * the spacing, and the second record of a turn at the same hop (a result some tens of milliseconds after its turn)
+ * is not held for the interval. Under heavier traffic records ride the interval's commits, so the number of
+ * transactions stops growing with the load: that is where batching pays.
  *
- * <p>The spacing is the commit interval ({@code kafka-streams.commit.interval.ms}, the runtime's default 100 ms).
- * The last request is kept per stream thread, because under exactly-once v2 one transaction covers every task of
- * the thread.
+ * <p>Settings: {@code switchboard.streams.prompt-commit-spacing-ms} (default 20) and
+ * {@code switchboard.streams.prompt-commit-light-records} (default 3); the interval is
+ * {@code kafka-streams.commit.interval.ms} (100). The counts are kept per stream thread, because under exactly-once
+ * v2 one transaction covers every task of the thread.
  */
 public final class PromptCommits {
 
-    /** The quiet spell after which a record's commit is requested at once: the configured commit interval. */
-    public static final Duration SPACING = Duration.ofMillis(ConfigProvider.getConfig()
-            .getOptionalValue("kafka-streams.commit.interval.ms", Long.class).orElse(100L));
+    /** The least time between two requests of one thread: {@code switchboard.streams.prompt-commit-spacing-ms}. */
+    public static final Duration SPACING = Duration.ofMillis(setting("switchboard.streams.prompt-commit-spacing-ms", 20));
+    /** The commit interval, the window in which a thread's records are counted: {@code kafka-streams.commit.interval.ms}. */
+    public static final Duration INTERVAL = Duration.ofMillis(setting("kafka-streams.commit.interval.ms", 100));
+    /** The most records a thread may process in one interval for its records still to be committed at once. */
+    public static final long LIGHT_RECORDS = setting("switchboard.streams.prompt-commit-light-records", 3);
 
-    private static final ThreadLocal<long[]> LAST_REQUEST = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
+    /** Per stream thread: the last request, the start of the current counting window and its records. */
+    private static final ThreadLocal<long[]> THREAD = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE, 0, 0});
 
     private PromptCommits() {
     }
 
-    /** Requests a commit of the calling stream thread's transaction if it requested none in the last spacing. */
+    /** Counts the record and, while the calling stream thread's traffic is light, requests a commit at once. */
     public static void requested(ProcessingContext context) {
         long now = context.currentSystemTimeMs();
-        long[] last = LAST_REQUEST.get();
-        if (last[0] == Long.MIN_VALUE || now - last[0] >= SPACING.toMillis()) {
-            last[0] = now;
+        long[] thread = THREAD.get();
+        if (now - thread[1] >= INTERVAL.toMillis()) {
+            thread[1] = now;
+            thread[2] = 0;
+        }
+        thread[2]++;
+        boolean light = thread[2] <= LIGHT_RECORDS;
+        if (light && (thread[0] == Long.MIN_VALUE || now - thread[0] >= SPACING.toMillis())) {
+            thread[0] = now;
             context.commit();
         }
+    }
+
+    private static long setting(String name, long fallback) {
+        return ConfigProvider.getConfig().getOptionalValue(name, Long.class).orElse(fallback);
     }
 }

@@ -12,25 +12,38 @@ import org.junit.jupiter.api.Test;
 class PromptCommitsTest {
 
     @Test
-    void theSpacingIsTheRuntimesCommitInterval() {
-        assertThat(PromptCommits.SPACING.toMillis()).isEqualTo(100);
+    void theSettingsAreTheRuntimesDefaults() {
+        assertThat(PromptCommits.SPACING.toMillis()).isEqualTo(20);
+        assertThat(PromptCommits.INTERVAL.toMillis()).isEqualTo(100);
+        assertThat(PromptCommits.LIGHT_RECORDS).isEqualTo(3);
     }
 
     @Test
-    void aRecordAfterAQuietSpellIsCommittedAtOnceAndTheRecordsRightAfterItWaitForTheInterval() throws Exception {
-        long spacing = PromptCommits.SPACING.toMillis();
-        // Each stream thread keeps its own last request: run on a thread of its own.
-        List<Boolean> committed = onOwnThread(context -> {
-            List<Boolean> seen = new ArrayList<>();
-            for (long at : new long[] {1_000, 1_001, 1_000 + spacing - 1, 1_000 + spacing, 5_000}) {
-                context.resetCommit();
-                context.setCurrentSystemTimeMs(at);
-                PromptCommits.requested(context);
-                seen.add(context.committed());
-            }
-            return seen;
-        });
-        assertThat(committed).containsExactly(true, false, false, true, true);
+    void underLightTrafficEachRecordIsCommittedAtOnceAtMostOncePerSpacing() throws Exception {
+        // Each stream thread keeps its own counts: run on a thread of its own.
+        List<Boolean> committed = onOwnThread(context -> commitsAt(context, 1_000, 1_005, 1_020, 1_150, 5_000));
+        // 1_005 comes within the spacing of 1_000; 1_020 is the spacing later; a new interval starts at 1_150.
+        assertThat(committed).containsExactly(true, false, true, true, true);
+    }
+
+    @Test
+    void underHeavierTrafficRecordsWaitForTheIntervalsCommit() throws Exception {
+        List<Boolean> committed = onOwnThread(context -> commitsAt(context, 1_000, 1_021, 1_042, 1_063, 1_084, 1_100,
+                1_121));
+        // The fourth record of an interval and those after it ride the interval's commit; a new interval (1_100)
+        // counts afresh.
+        assertThat(committed).containsExactly(true, true, true, false, false, true, true);
+    }
+
+    private static List<Boolean> commitsAt(MockProcessorContext<Object, Object> context, long... times) {
+        List<Boolean> seen = new ArrayList<>();
+        for (long at : times) {
+            context.resetCommit();
+            context.setCurrentSystemTimeMs(at);
+            PromptCommits.requested(context);
+            seen.add(context.committed());
+        }
+        return seen;
     }
 
     @Test

@@ -90,7 +90,7 @@ abstract class SupervisorProcessor<VIn> implements Processor<String, VIn, String
     /**
      * The session of {@code record} is active now: it is forgotten only {@code session-idle-expiry} from now. Every
      * record a supervisor processor takes leads to output a user waits for, so its commit is requested at once
-     * after a quiet spell ({@link PromptCommits}).
+     * while the thread's traffic is light ({@link PromptCommits}).
      */
     protected void touch(Record<String, ?> record) {
         PromptCommits.requested(context);
