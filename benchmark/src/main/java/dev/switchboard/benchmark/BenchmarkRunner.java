@@ -115,12 +115,7 @@ public final class BenchmarkRunner {
         long began = System.nanoTime();
         Path root = options.root();
         Path home = root.resolve("benchmark/target/run-" + System.currentTimeMillis());
-        // Broker, controller, PostgreSQL, then API and management ports of gateway, compliance, supervisor, agent, memory.
-        int[] ports = freePorts(13);
-        LocalSettings settings = new LocalSettings(root, home, ports[0], ports[1], ports[2],
-                LocalSettings.services(Arrays.copyOfRange(ports, 3, 8), Arrays.copyOfRange(ports, 8, 13)),
-                Topics.DEFAULT_PARTITIONS, List.of("concierge", "billing-agent", "tech-support"))
-                .withProperties("gateway-service", UNLIMITED_GATEWAY);
+        LocalSettings settings = stackSettings(root, home);
         log("starting the stack in %s", home);
         stack = LocalStack.start(settings);
         log("stack ready after %.0f s", seconds(began));
@@ -568,6 +563,19 @@ public final class BenchmarkRunner {
     }
 
     /** {@code count} distinct free ports: every socket stays bound until all are chosen, so none comes twice. */
+    /**
+     * The stack a benchmark runs: free ports for everything, a fresh data directory at {@code home}, the hosted
+     * agents of the example team, the gateway's ingress limits lifted.
+     */
+    static LocalSettings stackSettings(Path root, Path home) throws IOException {
+        // Broker, controller, PostgreSQL, then API and management ports of gateway, compliance, supervisor, agent, memory.
+        int[] ports = freePorts(13);
+        return new LocalSettings(root, home, ports[0], ports[1], ports[2],
+                LocalSettings.services(Arrays.copyOfRange(ports, 3, 8), Arrays.copyOfRange(ports, 8, 13)),
+                Topics.DEFAULT_PARTITIONS, List.of("concierge", "billing-agent", "tech-support"))
+                .withProperties("gateway-service", UNLIMITED_GATEWAY);
+    }
+
     private static int[] freePorts(int count) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
@@ -585,11 +593,11 @@ public final class BenchmarkRunner {
         }
     }
 
-    private static double seconds(long sinceNanos) {
+    static double seconds(long sinceNanos) {
         return (System.nanoTime() - sinceNanos) / 1e9;
     }
 
-    private static void log(String format, Object... args) {
+    static void log(String format, Object... args) {
         System.out.printf("[benchmark %s] %s%n", java.time.LocalTime.now().withNano(0), String.format(format, args));
     }
 

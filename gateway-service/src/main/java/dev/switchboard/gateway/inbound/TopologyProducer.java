@@ -28,6 +28,7 @@ import dev.switchboard.events.ChannelMessage;
 import dev.switchboard.events.IdentityLink;
 import dev.switchboard.events.LinkCode;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.runtime.streams.Topologies;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,7 +87,7 @@ public class TopologyProducer {
                         Branched.withConsumer(codes -> redeem(codes, config, registry), "link-codes"))
                 .defaultBranch(Branched.withConsumer(messages -> resolve(messages, links, turns), "messages"));
 
-        return builder.build();
+        return Topologies.build(builder);
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.switchboard.memory.StateSizeLimit;
 import dev.switchboard.memory.Summarizer;
 import dev.switchboard.memory.config.MemoryConfig;
 import dev.switchboard.runtime.streams.IdleSessions;
+import dev.switchboard.runtime.streams.Topologies;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 
@@ -92,7 +93,7 @@ public class TopologyProducer {
                 .to(Topics.SESSIONS_STATE.name(),
                         Produced.with(Topics.SESSIONS_STATE.keySerde(), Topics.SESSIONS_STATE.valueSerde()));
 
-        return builder.build();
+        return Topologies.build(builder);
     }
 
     /** The byte limit, measuring states with a serializer of its own (one per processor, so per stream thread). */

@@ -32,6 +32,7 @@ import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.TenantUsage;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.runtime.streams.IdleSessions;
+import dev.switchboard.runtime.streams.Topologies;
 import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
@@ -174,7 +175,7 @@ public class TopologyProducer {
                 .mapValues(Replies::forRejection)
                 .to(Topics.REPLIES_OUTBOUND.name(), produced(Topics.REPLIES_OUTBOUND));
 
-        return builder.build();
+        return Topologies.build(builder);
     }
 
     /**

@@ -105,6 +105,19 @@ class TopologyProducerTest {
     }
 
     @Test
+    void theSessionTableIsBackedBySessionsStateItselfWithNoChangelogOfItsOwn() {
+        sessions.pipeInput("s1", SessionState.newBuilder().setSessionId("s1").setTenant("acme").setUser("alice")
+                .setRecent(List.of(message(Role.USER, "one", "t0"))).setUsage(new Usage(0L, 0L, 0))
+                .setUpdatedAt(Instant.now()).build());
+        turns.pipeInput("s1", new TurnReceived(envelope("s1", "t1"), null, "one"));
+
+        assertThat(tasks.readValue().getText()).isEqualTo("one");
+        // Every session state memory publishes would otherwise be written a second time, to the table's changelog.
+        assertThat(driver.producedTopicNames()).noneMatch(topic -> topic.contains(TopologyProducer.SESSIONS_STORE + "-changelog"))
+                .anyMatch(topic -> topic.contains("-changelog"));
+    }
+
+    @Test
     void theSessionsSummaryAndFactsComeFirstInTheHistory() {
         sessions.pipeInput("s1", SessionState.newBuilder().setSessionId("s1").setTenant("acme").setUser("alice")
                 .setRecent(List.of(message(Role.USER, "where is order 123?", "t0")))
