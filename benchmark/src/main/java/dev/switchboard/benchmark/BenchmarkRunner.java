@@ -116,6 +116,13 @@ public final class BenchmarkRunner {
         Path root = options.root();
         Path home = root.resolve("benchmark/target/run-" + System.currentTimeMillis());
         LocalSettings settings = stackSettings(root, home);
+        if (options.streamThreads() > 0) {
+            // One machine shared by every process: the services' default (a thread per core each) can be overridden.
+            Map<String, String> threads = Map.of("kafka-streams.num.stream.threads", Integer.toString(options.streamThreads()));
+            for (String module : List.of("gateway-service", "supervisor-service", "memory-service")) {
+                settings = settings.withProperties(module, threads);
+            }
+        }
         log("starting the stack in %s", home);
         stack = LocalStack.start(settings);
         log("stack ready after %.0f s", seconds(began));
@@ -605,7 +612,8 @@ public final class BenchmarkRunner {
     record Options(List<Double> rates, boolean explicitRates, List<String> mixes, int sessions, int streamSessions,
             int measureSeconds, int floorSeconds, int warmupSeconds, int startWarmupSeconds, double startWarmupRate,
             int deadlineSeconds, int idleSeconds,
-            int sequentialTurns, int profileSeconds, double profileRate, Path out, Path root, String command) {
+            int sequentialTurns, int profileSeconds, double profileRate, int streamThreads, Path out, Path root,
+            String command) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -621,7 +629,7 @@ public final class BenchmarkRunner {
             }
             Set<String> known = Set.of("--rates", "--mixes", "--sessions", "--sse-sessions", "--seconds",
                     "--floor-seconds", "--warmup", "--start-warmup", "--start-warmup-rate", "--deadline", "--idle-seconds", "--sequential", "--profile-seconds",
-                    "--profile-rate", "--out", "--root");
+                    "--profile-rate", "--stream-threads", "--out", "--root");
             for (String name : given.keySet()) {
                 if (!known.contains(name)) {
                     throw new IllegalArgumentException("unknown option " + name + "; see benchmark/README.md");
@@ -661,6 +669,7 @@ public final class BenchmarkRunner {
                     Integer.parseInt(given.getOrDefault("--sequential", "50")),
                     Integer.parseInt(given.getOrDefault("--profile-seconds", "20")),
                     Double.parseDouble(given.getOrDefault("--profile-rate", "0")),
+                    Integer.parseInt(given.getOrDefault("--stream-threads", "0")),
                     root.resolve(given.getOrDefault("--out", "docs")), root,
                     "java -cp 'benchmark/target/*:benchmark/target/lib/*' dev.switchboard.benchmark.BenchmarkRunner" + (args.length == 0 ? ""
                             : " " + String.join(" ", args)));

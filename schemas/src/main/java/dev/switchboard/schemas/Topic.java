@@ -58,10 +58,21 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, C
         }
     }
 
+    /** Segment size of a compacted topic (64 MiB), so that overwritten values are cleaned soon. */
+    public static final int COMPACTED_SEGMENT_BYTES = 64 * 1024 * 1024;
+    /** Segment age of a compacted topic (1 hour), for the same reason on a quiet topic. */
+    public static final long COMPACTED_SEGMENT_MS = Duration.ofHours(1).toMillis();
+
     /** The broker-side configs this topic is created with. */
     public Map<String, String> configs() {
         Map<String, String> configs = new HashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup.policy());
+        if (cleanup == Cleanup.COMPACT) {
+            // The log cleaner never touches the active segment: with the broker's default (1 GiB or 7 days) a
+            // compacted topic written all the time keeps every overwritten value until the segment rolls.
+            configs.put(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(COMPACTED_SEGMENT_BYTES));
+            configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(COMPACTED_SEGMENT_MS));
+        }
         if (retention != null) {
             configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
         }

@@ -17,7 +17,9 @@ class TopicsTest {
 
     @Test
     void sessionStateIsCompactedAndTheRestIsNot() {
-        assertThat(Topics.SESSIONS_STATE.configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(Topics.SESSIONS_STATE.configs()).containsEntry("cleanup.policy", "compact")
+                .containsEntry("segment.bytes", Integer.toString(64 * 1024 * 1024))
+                .containsEntry("segment.ms", "3600000");
         assertThat(Topics.TURNS_RAW.configs()).containsEntry("cleanup.policy", "delete");
     }
 

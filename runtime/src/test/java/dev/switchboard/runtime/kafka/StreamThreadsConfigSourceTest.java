@@ -36,6 +36,8 @@ class StreamThreadsConfigSourceTest {
         }
         assertThat(defaults).containsEntry("kafka-streams.processing.guarantee", "exactly_once_v2")
                 .containsEntry("kafka-streams.commit.interval.ms", "100")
-                .containsEntry("kafka-streams.poll.ms", "100");
+                .containsEntry("kafka-streams.poll.ms", "100")
+                .containsEntry("kafka-streams.topic.segment.bytes", "67108864")
+                .containsEntry("kafka-streams.topic.segment.ms", "3600000");
     }
 }
