@@ -11,11 +11,9 @@ import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import dev.switchboard.events.Envelope;
@@ -67,7 +65,7 @@ final class HopTrace {
 
     /** End offsets of every partition of the path's topics (and every agent's task topic): where tracing starts. */
     static Map<TopicPartition, Long> positions(Map<String, Object> kafka) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = CommittedRecords.consumer(kafka)) {
             return consumer.endOffsets(partitions(consumer));
         }
     }
@@ -80,25 +78,19 @@ final class HopTrace {
     static List<Segment> segments(Map<String, Object> kafka, Map<TopicPartition, Long> from, List<Sent> sent) {
         Map<String, Map<String, Long>> madeAt = new HashMap<>();
         sent.forEach(turn -> madeAt.put(turn.turnId(), new HashMap<>()));
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
-            List<TopicPartition> partitions = partitions(consumer);
-            consumer.assign(partitions);
-            partitions.forEach(partition -> consumer.seek(partition, from.getOrDefault(partition, 0L)));
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (System.currentTimeMillis() < deadline
-                    && ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    String stage = stageOf(record.topic());
-                    Envelope envelope = envelope(record);
-                    if (stage == null || envelope == null || !madeAt.containsKey(envelope.getTurnId())) {
-                        continue;
-                    }
-                    // The first event of the turn on each topic: a handoff adds later tasks and results.
-                    madeAt.get(envelope.getTurnId()).merge(stage, envelope.getOccurredAt().toEpochMilli(), Math::min);
-                }
-            }
+        List<TopicPartition> partitions;
+        try (KafkaConsumer<byte[], byte[]> consumer = CommittedRecords.consumer(kafka)) {
+            partitions = partitions(consumer);
         }
+        Map<String, Deserializer<?>> values = new HashMap<>();
+        CommittedRecords.read(kafka, partitions, from, Duration.ofSeconds(30), record -> {
+            Envelope envelope = envelope(record, values.computeIfAbsent(record.topic(), HopTrace::valuesOf));
+            if (envelope != null && madeAt.containsKey(envelope.getTurnId())) {
+                // The first event of the turn on each topic: a handoff adds later tasks and results.
+                madeAt.get(envelope.getTurnId()).merge(stageOf(record.topic()), envelope.getOccurredAt().toEpochMilli(),
+                        Math::min);
+            }
+        });
         Map<String, Histogram> histograms = new LinkedHashMap<>();
         STAGES.forEach(stage -> histograms.put(stage.segment(), new Histogram(3_600_000L, 3)));
         histograms.put(ANSWERED, new Histogram(3_600_000L, 3));
@@ -126,25 +118,34 @@ final class HopTrace {
     }
 
     private static String stageOf(String topic) {
-        if (topic.startsWith("agent.") && topic.endsWith(".tasks")) {
+        if (isAgentTasks(topic)) {
             return "agent.tasks";
         }
         return STAGES.stream().map(Stage::topic).filter(topic::equals).findFirst().orElse(null);
     }
 
-    private static Envelope envelope(ConsumerRecord<byte[], byte[]> record) {
-        Deserializer<?> values = record.topic().startsWith("agent.") && record.topic().endsWith(".tasks")
-                ? Topics.agentTasks(record.topic().substring("agent.".length(), record.topic().length() - ".tasks".length()))
-                        .valueSerde().deserializer()
-                : switch (record.topic()) {
-                    case "turns.raw" -> Topics.TURNS_RAW.valueSerde().deserializer();
-                    case "turns.cleared" -> Topics.TURNS_CLEARED.valueSerde().deserializer();
-                    case "agent.results.raw" -> Topics.AGENT_RESULTS_RAW.valueSerde().deserializer();
-                    case "agent.results.cleared" -> Topics.AGENT_RESULTS_CLEARED.valueSerde().deserializer();
-                    case "replies.outbound" -> Topics.REPLIES_OUTBOUND.valueSerde().deserializer();
-                    default -> null;
-                };
-        if (values == null || record.value() == null) {
+    private static boolean isAgentTasks(String topic) {
+        return topic.startsWith("agent.") && topic.endsWith(".tasks");
+    }
+
+    /** The value deserializer of one of the path's topics. */
+    private static Deserializer<?> valuesOf(String topic) {
+        if (isAgentTasks(topic)) {
+            return Topics.agentTasks(topic.substring("agent.".length(), topic.length() - ".tasks".length()))
+                    .valueSerde().deserializer();
+        }
+        return switch (topic) {
+            case "turns.raw" -> Topics.TURNS_RAW.valueSerde().deserializer();
+            case "turns.cleared" -> Topics.TURNS_CLEARED.valueSerde().deserializer();
+            case "agent.results.raw" -> Topics.AGENT_RESULTS_RAW.valueSerde().deserializer();
+            case "agent.results.cleared" -> Topics.AGENT_RESULTS_CLEARED.valueSerde().deserializer();
+            case "replies.outbound" -> Topics.REPLIES_OUTBOUND.valueSerde().deserializer();
+            default -> throw new IllegalArgumentException("not a topic of the path: " + topic);
+        };
+    }
+
+    private static Envelope envelope(ConsumerRecord<byte[], byte[]> record, Deserializer<?> values) {
+        if (record.value() == null) {
             return null;
         }
         try {
@@ -163,13 +164,5 @@ final class HopTrace {
             }
         });
         return partitions;
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> kafka) {
-        Map<String, Object> settings = new HashMap<>(kafka);
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "benchmark-hop-trace");
-        return new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }

@@ -22,12 +22,9 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.ReplicaInfo;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -202,38 +199,28 @@ public final class SoakRunner {
      * as the store itself drops older segments.
      */
     private static long liveEntries(Map<String, Object> kafka, String topic, Duration windowRetention) {
-        Map<String, Object> settings = new HashMap<>(kafka);
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         Map<Bytes, Boolean> live = new HashMap<>();
         long oldest = windowRetention == null ? Long.MIN_VALUE : System.currentTimeMillis() - windowRetention.toMillis();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+        List<TopicPartition> partitions;
+        try (KafkaConsumer<byte[], byte[]> consumer = CommittedRecords.consumer(kafka)) {
+            partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (System.currentTimeMillis() < deadline
-                    && ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.key() == null) {
-                        continue;
-                    }
-                    if (windowRetention != null) {
-                        byte[] key = record.key();
-                        long windowStart = key.length >= 12 ? ByteBuffer.wrap(key, key.length - 12, 8).getLong() : 0;
-                        if (windowStart < oldest) {
-                            live.remove(Bytes.wrap(key));
-                            continue;
-                        }
-                    }
-                    live.put(Bytes.wrap(record.key()), record.value() != null);
+        }
+        CommittedRecords.read(kafka, partitions, Map.of(), Duration.ofMinutes(2), record -> {
+            if (record.key() == null) {
+                return;
+            }
+            Bytes key = Bytes.wrap(record.key());
+            if (windowRetention != null) {
+                byte[] raw = record.key();
+                long windowStart = raw.length >= 12 ? ByteBuffer.wrap(raw, raw.length - 12, 8).getLong() : 0;
+                if (windowStart < oldest) {
+                    live.remove(key);
+                    return;
                 }
             }
-        }
+            live.put(key, record.value() != null);
+        });
         return live.values().stream().filter(Boolean::booleanValue).count();
     }
 

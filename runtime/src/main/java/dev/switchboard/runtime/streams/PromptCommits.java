@@ -36,8 +36,14 @@ public final class PromptCommits {
     /** The most records a thread may process in one interval for its records still to be committed at once. */
     public static final long LIGHT_RECORDS = setting("switchboard.streams.prompt-commit-light-records", 3);
 
-    /** Per stream thread: the last request, the start of the current counting window and its records. */
-    private static final ThreadLocal<long[]> THREAD = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE, 0, 0});
+    /** What one stream thread has done: its last request, and the start and record count of its counting window. */
+    private static final class ThreadTraffic {
+        long lastRequest = Long.MIN_VALUE;
+        long windowStart;
+        long windowRecords;
+    }
+
+    private static final ThreadLocal<ThreadTraffic> THREAD = ThreadLocal.withInitial(ThreadTraffic::new);
 
     private PromptCommits() {
     }
@@ -45,15 +51,15 @@ public final class PromptCommits {
     /** Counts the record and, while the calling stream thread's traffic is light, requests a commit at once. */
     public static void requested(ProcessingContext context) {
         long now = context.currentSystemTimeMs();
-        long[] thread = THREAD.get();
-        if (now - thread[1] >= INTERVAL.toMillis()) {
-            thread[1] = now;
-            thread[2] = 0;
+        ThreadTraffic thread = THREAD.get();
+        if (now - thread.windowStart >= INTERVAL.toMillis()) {
+            thread.windowStart = now;
+            thread.windowRecords = 0;
         }
-        thread[2]++;
-        boolean light = thread[2] <= LIGHT_RECORDS;
-        if (light && (thread[0] == Long.MIN_VALUE || now - thread[0] >= SPACING.toMillis())) {
-            thread[0] = now;
+        thread.windowRecords++;
+        boolean light = thread.windowRecords <= LIGHT_RECORDS;
+        if (light && (thread.lastRequest == Long.MIN_VALUE || now - thread.lastRequest >= SPACING.toMillis())) {
+            thread.lastRequest = now;
             context.commit();
         }
     }
