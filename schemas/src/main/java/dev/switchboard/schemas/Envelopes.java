@@ -22,7 +22,7 @@ public final class Envelopes {
 
     /**
      * The envelope of the event that {@code source} caused in step {@code step}: same tenant, session,
-     * turn, principal, channel, chain and trace; a new event id that is a pure function of the source's
+     * turn, principal, channel, chain, trace and reply slots; a new event id that is a pure function of the source's
      * id and the step, so a redelivered source yields the same id (an idempotency key downstream).
      */
     public static Envelope derive(Envelope source, String step) {
@@ -42,6 +42,7 @@ public final class Envelopes {
                 .setTraceparent(source.getTraceparent())
                 .setOccurredAt(Instant.now())
                 .setSchemaVersion(source.getSchemaVersion())
+                .setReplyTo(source.getReplyTo())
                 .build();
     }
 

@@ -29,7 +29,9 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, C
         /** Keep records for the retention period. */
         DELETE(TopicConfig.CLEANUP_POLICY_DELETE),
         /** Keep the latest record per key: the topic is a table. */
-        COMPACT(TopicConfig.CLEANUP_POLICY_COMPACT);
+        COMPACT(TopicConfig.CLEANUP_POLICY_COMPACT),
+        /** Keep the latest record per key, and no record older than the retention: a table of leases. */
+        COMPACT_DELETE(TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE);
 
         private final String policy;
 
@@ -67,7 +69,7 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, C
     public Map<String, String> configs() {
         Map<String, String> configs = new HashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup.policy());
-        if (cleanup == Cleanup.COMPACT) {
+        if (cleanup != Cleanup.DELETE) {
             // The log cleaner never touches the active segment: with the broker's default (1 GiB or 7 days) a
             // compacted topic written all the time keeps every overwritten value until the segment rolls.
             configs.put(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(COMPACTED_SEGMENT_BYTES));

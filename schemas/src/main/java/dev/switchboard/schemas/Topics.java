@@ -33,10 +33,10 @@ import dev.switchboard.schemas.serde.AvroSerde;
  * The topic catalog: the single source of topic names. Every turn-scoped topic is keyed by
  * session id, so one session is processed in order by one instance at a time.
  *
- * <p>Writers (enforced by ACLs in production): the gateway writes {@link #TURNS_RAW} and
- * {@link #DELIVERIES}; compliance writes {@link #TURNS_CLEARED}, {@link #TURNS_REJECTED} and
+ * <p>Writers (enforced by ACLs in production): the gateway writes {@link #TURNS_RAW},
+ * {@link #DELIVERIES} and {@link #REPLY_STREAMS}; compliance writes {@link #TURNS_CLEARED}, {@link #TURNS_REJECTED} and
  * {@link #AGENT_RESULTS_CLEARED}; the supervisor writes task topics, {@link #HUMAN_QUEUE},
- * {@link #REPLIES_OUTBOUND}, {@link #SUPERVISOR_DECISIONS} and {@link #TENANT_USAGE}; agents write
+ * {@link #REPLIES_OUTBOUND}, {@link #REPLIES_ROUTED}, {@link #SUPERVISOR_DECISIONS} and {@link #TENANT_USAGE}; agents write
  * {@link #AGENT_RESULTS_RAW}; memory writes {@link #SESSIONS_STATE}; compliance writes {@link #ERASURES} and
  * {@link #AUDIT_ANCHORS}; operators write {@link #SUPERVISOR_POLICIES} (through the supervisor),
  * {@link #COMPLIANCE_POLICIES} (through compliance) and {@link #SESSIONS_CONTROL} (through the supervisor).
@@ -54,6 +54,11 @@ public final class Topics {
      */
     public static final Duration RAW_RETENTION = Duration.ofDays(1);
 
+    /** Partitions of {@link #REPLIES_ROUTED}: the most gateway instances that can take web chat turns at once. */
+    public static final int GATEWAY_SLOTS = 16;
+    /** How long {@link #REPLY_STREAMS} keeps a lease record: far longer than a lease, which is renewed. */
+    public static final Duration REPLY_STREAM_RETENTION = Duration.ofHours(1);
+
     private static final Pattern AGENT_ID = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
 
     public static final Topic<String, TurnReceived> TURNS_RAW =
@@ -68,6 +73,22 @@ public final class Topics {
             sessionKeyed("agent.results.cleared", AgentResult.class, Topic.Cleanup.DELETE);
     public static final Topic<String, ReplyOutbound> REPLIES_OUTBOUND =
             sessionKeyed("replies.outbound", ReplyOutbound.class, Topic.Cleanup.DELETE);
+    /**
+     * Copies of the replies that web chat clients wait for, one per gateway instance that wants them: partition
+     * {@code s} is read by the gateway instance of slot {@code s} alone (envelope {@code replyTo}), so no instance
+     * reads the replies of the others. Written by the supervisor in the same transaction as
+     * {@link #REPLIES_OUTBOUND}; its partition count is the most gateway instances there can be.
+     */
+    public static final Topic<String, ReplyOutbound> REPLIES_ROUTED = new Topic<>("replies.routed", Serdes.String(),
+            new AvroSerde<>(ReplyOutbound.class), Topic.Cleanup.DELETE, GATEWAY_SLOTS, RAW_RETENTION);
+    /**
+     * Where reply streams are open: key {@code <session id>/<slot>}, value the time (epoch ms) until which the
+     * gateway instance of that slot holds an open stream of the session, renewed while it stays open, a tombstone
+     * when it closes. Written and read by the gateway alone; records older than {@link #REPLY_STREAM_RETENTION}
+     * are deleted, so the leases of an instance that died go away too.
+     */
+    public static final Topic<String, Long> REPLY_STREAMS = new Topic<>("reply.streams", Serdes.String(),
+            Serdes.Long(), Topic.Cleanup.COMPACT_DELETE, DEFAULT_PARTITIONS, REPLY_STREAM_RETENTION);
     public static final Topic<String, SessionState> SESSIONS_STATE =
             sessionKeyed("sessions.state", SessionState.class, Topic.Cleanup.COMPACT);
     public static final Topic<String, DeliveryReport> DELIVERIES =
@@ -136,7 +157,7 @@ public final class Topics {
     /** Every fixed topic; agent task topics come from {@link #agentTasks(String)}. */
     public static final List<Topic<String, ?>> FIXED = List.of(
             TURNS_RAW, TURNS_CLEARED, TURNS_REJECTED, AGENT_RESULTS_RAW, AGENT_RESULTS_CLEARED,
-            REPLIES_OUTBOUND, SESSIONS_STATE, DELIVERIES, AGENTS_CATALOG, DEAD_LETTERS,
+            REPLIES_OUTBOUND, REPLIES_ROUTED, REPLY_STREAMS, SESSIONS_STATE, DELIVERIES, AGENTS_CATALOG, DEAD_LETTERS,
             HUMAN_QUEUE, SUPERVISOR_DECISIONS, SESSIONS_CONTROL, SUPERVISOR_POLICIES, TENANT_USAGE, ERASURES,
             COMPLIANCE_POLICIES, CHANNELS_INBOUND, CHANNELS_SENT, IDENTITY_LINKS, IDENTITY_LINK_CODES, AUDIT_ANCHORS);
 

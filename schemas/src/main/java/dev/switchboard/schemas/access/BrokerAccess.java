@@ -128,15 +128,15 @@ public final class BrokerAccess {
     }
 
     /**
-     * The gateway: publishes turns, deliveries and channel messages; follows replies, sent messages and
-     * identity links; its Kafka Streams application deduplicates inbound channel messages.
+     * The gateway: publishes turns, deliveries, channel messages and where its reply streams are open; reads
+     * its partition of the routed replies and follows replies, sent messages, reply streams and identity links; its Kafka Streams application deduplicates inbound channel messages.
      */
     public static BrokerPrincipal gateway() {
         return new BrokerPrincipal(GATEWAY,
-                names(Topics.REPLIES_OUTBOUND, Topics.CHANNELS_INBOUND, Topics.CHANNELS_SENT, Topics.IDENTITY_LINKS,
-                        Topics.IDENTITY_LINK_CODES),
-                names(Topics.TURNS_RAW, Topics.DELIVERIES, Topics.CHANNELS_INBOUND, Topics.CHANNELS_SENT,
-                        Topics.IDENTITY_LINKS, Topics.IDENTITY_LINK_CODES, Topics.DEAD_LETTERS),
+                names(Topics.REPLIES_OUTBOUND, Topics.REPLIES_ROUTED, Topics.REPLY_STREAMS, Topics.CHANNELS_INBOUND,
+                        Topics.CHANNELS_SENT, Topics.IDENTITY_LINKS, Topics.IDENTITY_LINK_CODES),
+                names(Topics.TURNS_RAW, Topics.DELIVERIES, Topics.REPLY_STREAMS, Topics.CHANNELS_INBOUND,
+                        Topics.CHANNELS_SENT, Topics.IDENTITY_LINKS, Topics.IDENTITY_LINK_CODES, Topics.DEAD_LETTERS),
                 Set.of(prefixed(ResourceType.GROUP, "switchboard-gateway")),
                 Set.of(prefixed(ResourceType.TRANSACTIONAL_ID, "switchboard-gateway")),
                 Set.of(prefixed(ResourceType.TOPIC, GATEWAY_STREAMS_APP + "-")),
@@ -168,7 +168,7 @@ public final class BrokerAccess {
     public static BrokerPrincipal supervisor(Collection<String> agentIds) {
         Set<String> writes = new LinkedHashSet<>();
         agentIds.forEach(agent -> writes.add(Topics.agentTasks(agent).name()));
-        writes.addAll(names(Topics.HUMAN_QUEUE, Topics.REPLIES_OUTBOUND, Topics.SUPERVISOR_DECISIONS,
+        writes.addAll(names(Topics.HUMAN_QUEUE, Topics.REPLIES_OUTBOUND, Topics.REPLIES_ROUTED, Topics.SUPERVISOR_DECISIONS,
                 Topics.TENANT_USAGE, Topics.SESSIONS_CONTROL, Topics.SUPERVISOR_POLICIES, Topics.DEAD_LETTERS));
         return streamsApp(SUPERVISOR, SUPERVISOR_STREAMS_APP,
                 names(Topics.TURNS_CLEARED, Topics.TURNS_REJECTED, Topics.AGENT_RESULTS_CLEARED, Topics.SESSIONS_STATE,

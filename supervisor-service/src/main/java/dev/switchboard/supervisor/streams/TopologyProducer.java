@@ -54,7 +54,8 @@ import io.quarkus.arc.DefaultBean;
  * id and co-partitioned, so one task owns everything about a session: its turn in progress, usage and
  * escalation. Reads {@code agents.catalog}, {@code supervisor.policies} and {@code budgets.tenants} as
  * global tables. Writes tasks, each with its signed ticket, to {@code agent.<name>.tasks} (or
- * {@code human.queue}), replies to {@code replies.outbound}, audited decisions to {@code supervisor.decisions},
+ * {@code human.queue}), replies to {@code replies.outbound} (and to the gateway instances that wait for them on
+ * {@code replies.routed}), audited decisions to {@code supervisor.decisions},
  * and each result's tokens, re-keyed by tenant and day and summed, to {@code budgets.tenants}.
  */
 @ApplicationScoped
@@ -153,9 +154,8 @@ public class TopologyProducer {
                         .mapValues(record -> (AgentTask) record)
                         .to((session, task, context) -> topicOf(task), Produced.with(keys, taskTopics.valueSerde())),
                         "tasks"))
-                .branch((session, record) -> record instanceof ReplyOutbound, Branched.withConsumer(replies -> replies
-                        .mapValues(record -> (ReplyOutbound) record)
-                        .to(Topics.REPLIES_OUTBOUND.name(), produced(Topics.REPLIES_OUTBOUND)), "replies"))
+                .branch((session, record) -> record instanceof ReplyOutbound, Branched.withConsumer(replies ->
+                        toReplies(replies.mapValues(record -> (ReplyOutbound) record)), "replies"))
                 .branch((session, record) -> record instanceof SupervisorDecision, Branched.withConsumer(decisions -> decisions
                         .mapValues(record -> (SupervisorDecision) record)
                         .to(Topics.SUPERVISOR_DECISIONS.name(), produced(Topics.SUPERVISOR_DECISIONS)), "decisions"))
@@ -171,9 +171,8 @@ public class TopologyProducer {
                         .to(Topics.TENANT_USAGE.name(), produced(Topics.TENANT_USAGE)), "debits"))
                 .noDefaultBranch();
 
-        builder.stream(Topics.TURNS_REJECTED.name(), consumed(Topics.TURNS_REJECTED))
-                .mapValues(Replies::forRejection)
-                .to(Topics.REPLIES_OUTBOUND.name(), produced(Topics.REPLIES_OUTBOUND));
+        toReplies(builder.stream(Topics.TURNS_REJECTED.name(), consumed(Topics.TURNS_REJECTED))
+                .mapValues(Replies::forRejection));
 
         return Topologies.build(builder);
     }
@@ -188,6 +187,17 @@ public class TopologyProducer {
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(SETTLED_STORE, retention, Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.Long());
+    }
+
+    /**
+     * Every reply goes to {@code replies.outbound} (channels, memory, audit) and, when a web chat client waits for
+     * it, a copy to each gateway slot that wants it on {@code replies.routed} ({@link ReplySlots}), in the same
+     * transaction.
+     */
+    private static void toReplies(KStream<String, ReplyOutbound> replies) {
+        replies.to(Topics.REPLIES_OUTBOUND.name(), produced(Topics.REPLIES_OUTBOUND));
+        replies.filter((session, reply) -> !reply.getEnvelope().getReplyTo().isEmpty())
+                .to(Topics.REPLIES_ROUTED.name(), produced(Topics.REPLIES_ROUTED).withStreamPartitioner(new ReplySlots()));
     }
 
     /** A cleared turn with its session's memory (null for a new session); never serialized. */

@@ -180,4 +180,59 @@ class TopologyProducerTest {
         assertThat(reply.getKind()).isEqualTo(ReplyKind.REJECTION);
         assertThat(reply.getText()).isEqualTo("Please do not send card numbers.");
     }
+
+    // The test driver gives every output topic one partition, so only slot 0 exists here; how slots map to
+    // partitions is ReplySlots' own test below.
+    @Test
+    void aReplyGoesToTheGatewaySlotTheTurnNamedOnceAndNowhereWhenItNamedNone() {
+        TestOutputTopic<String, ReplyOutbound> routed = supervisor.output(Topics.REPLIES_ROUTED);
+        Envelope waited = envelope("s1", "t1");
+        waited.setReplyTo(List.of(0, 0));
+        turns.pipeInput("s1", new TurnReceived(waited, null, "hi"));
+        AgentTask task = tasks.readValue();
+        assertThat(task.getEnvelope().getReplyTo()).containsExactly(0, 0);
+        results.pipeInput("s1", TestEvents.result(task, Outcome.REPLY, 10));
+
+        assertThat(replies.readValuesToList()).singleElement()
+                .satisfies(reply -> assertThat(reply.getEnvelope().getReplyTo()).containsExactly(0, 0));
+        assertThat(routed.readValuesToList()).singleElement()
+                .satisfies(reply -> assertThat(reply.getEnvelope().getTurnId()).isEqualTo("t1"));
+
+        turns.pipeInput("s2", new TurnReceived(envelope("s2", "t2"), null, "nobody waits"));
+        results.pipeInput("s2", TestEvents.result(tasks.readValue(), Outcome.REPLY, 10));
+        assertThat(replies.readValuesToList()).hasSize(1);
+        assertThat(routed.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aResultNamingOtherSlotsDoesNotRedirectTheReply() {
+        TestOutputTopic<String, ReplyOutbound> routed = supervisor.output(Topics.REPLIES_ROUTED);
+        turns.pipeInput("s1", new TurnReceived(envelope("s1", "t1"), null, "nobody waits"));
+        AgentTask task = tasks.readValue();
+        AgentResult result = TestEvents.result(task, Outcome.REPLY, 10);
+        Envelope forged = Envelope.newBuilder(result.getEnvelope()).setReplyTo(List.of(0)).build();
+        results.pipeInput("s1", AgentResult.newBuilder(result).setEnvelope(forged).build());
+
+        assertThat(replies.readValue().getEnvelope().getReplyTo()).isEmpty();
+        assertThat(routed.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRejectionReachesTheSlotThatWaitsForIt() {
+        TestOutputTopic<String, ReplyOutbound> routed = supervisor.output(Topics.REPLIES_ROUTED);
+        Envelope waited = envelope("s1", "t9");
+        waited.setReplyTo(List.of(0));
+        rejections.pipeInput("s1", new TurnRejected(waited, "blocked_pii", "Please do not send card numbers."));
+        assertThat(routed.readValue().getKind()).isEqualTo(ReplyKind.REJECTION);
+        assertThat(replies.readValue().getKind()).isEqualTo(ReplyKind.REJECTION);
+    }
+
+    @Test
+    void slotsOutsideTheTopicAreLeftOut() {
+        Envelope envelope = envelope("s1", "t1");
+        envelope.setReplyTo(List.of(-1, 0, 15, 16, 40, 15));
+        ReplyOutbound reply = dev.switchboard.supervisor.Replies.of(envelope, "concierge", ReplyKind.AGENT_REPLY, "hi");
+        assertThat(new ReplySlots().partitions(Topics.REPLIES_ROUTED.name(), "s1", reply, 16))
+                .contains(java.util.Set.of(0, 15));
+    }
 }
