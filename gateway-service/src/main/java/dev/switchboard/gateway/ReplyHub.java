@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.gateway.messaging.ReplyStreams;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -28,8 +29,10 @@ public class ReplyHub {
 
     private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
     private final Map<SessionKey, Set<MultiEmitter<? super ReplyOutbound>>> streams = new ConcurrentHashMap<>();
+    private final ReplyStreams leases;
 
-    ReplyHub(MeterRegistry registry) {
+    ReplyHub(MeterRegistry registry, ReplyStreams leases) {
+        this.leases = leases;
         Gauge.builder("switchboard.gateway.reply.waiters", waiters, Map::size)
                 .description("Synchronous requests waiting for their reply").register(registry);
         Gauge.builder("switchboard.gateway.reply.streams", this, ReplyHub::streamCount)
@@ -52,10 +55,22 @@ public class ReplyHub {
     public Multi<ReplyOutbound> stream(String tenant, String sessionId) {
         SessionKey key = new SessionKey(tenant, sessionId);
         return Multi.createFrom().<ReplyOutbound>emitter(emitter -> {
-            streams.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(emitter);
+            streams.compute(key, (k, set) -> {
+                if (set == null) {
+                    // The session's first stream here: other instances learn to send its replies here too.
+                    set = ConcurrentHashMap.newKeySet();
+                    leases.opened(sessionId);
+                }
+                set.add(emitter);
+                return set;
+            });
             emitter.onTermination(() -> streams.computeIfPresent(key, (k, set) -> {
                 set.remove(emitter);
-                return set.isEmpty() ? null : set;
+                if (set.isEmpty()) {
+                    leases.closed(sessionId);
+                    return null;
+                }
+                return set;
             }));
         }).onOverflow().buffer(STREAM_BUFFER);
     }

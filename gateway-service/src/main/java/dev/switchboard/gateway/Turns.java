@@ -22,9 +22,10 @@ public final class Turns {
      *
      * @param sessionId   the session of the principal (tenant, message user), from {@link SessionIds}
      * @param traceparent the W3C trace context of the request (see {@link Traceparent#fromHeaderOrNew})
+     * @param replyTo     the gateway slots that want the turn's replies ({@code ReplyStreams#replyTo})
      */
     public static TurnReceived received(String tenant, String sessionId, InboundMessage message, String traceparent,
-            Instant now) {
+            List<Integer> replyTo, Instant now) {
         Envelope envelope = Envelope.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setTenant(tenant)
@@ -36,6 +37,7 @@ public final class Turns {
                 .setTraceparent(traceparent)
                 .setOccurredAt(now)
                 .setSchemaVersion(1)
+                .setReplyTo(replyTo)
                 .build();
         return TurnReceived.newBuilder()
                 .setEnvelope(envelope)

@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,7 +16,10 @@ import dev.switchboard.schemas.Envelopes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.EmbeddedKafka;
 
-/** Plays the supervisor in tests: writes replies to {@code replies.outbound}. */
+/**
+ * Plays the supervisor in tests: writes replies to {@code replies.outbound} and, as the supervisor does, a copy to
+ * every partition of {@code replies.routed} that the reply's envelope names ({@code replyTo}).
+ */
 public final class Replies {
 
     private Replies() {
@@ -31,7 +35,10 @@ public final class Replies {
                 .build();
     }
 
-    /** A reply to a new turn of a session that the gateway did not open itself. */
+    /**
+     * A reply to a new turn of a session that the gateway did not open itself, for the reply streams of this test
+     * instance (slot 0), as if the turn had named it.
+     */
     public static ReplyOutbound forSession(String tenant, String sessionId, String text) {
         Envelope turn = Envelope.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
@@ -42,6 +49,7 @@ public final class Replies {
                 .setChannel("webchat")
                 .setDelegationChain(List.of())
                 .setOccurredAt(Instant.now())
+                .setReplyTo(List.of(0))
                 .build();
         return to(turn, text);
     }
@@ -55,6 +63,9 @@ public final class Replies {
                 Topics.REPLIES_OUTBOUND.keySerde().serializer(), Topics.REPLIES_OUTBOUND.valueSerde().serializer())) {
             for (ReplyOutbound reply : replies) {
                 producer.send(new ProducerRecord<>(Topics.REPLIES_OUTBOUND.name(), key, reply)).get();
+                for (int slot : Set.copyOf(reply.getEnvelope().getReplyTo())) {
+                    producer.send(new ProducerRecord<>(Topics.REPLIES_ROUTED.name(), slot, key, reply)).get();
+                }
             }
         }
     }

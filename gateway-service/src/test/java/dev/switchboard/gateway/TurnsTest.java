@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class TurnsTest {
     void opensATurnInThePrincipalsSession() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         TurnReceived turn = Turns.received("acme", SESSION, new InboundMessage("alice", "hello", "m-7"),
-                TraceparentTest.VALID, now);
+                TraceparentTest.VALID, List.of(3), now);
 
         Envelope envelope = turn.getEnvelope();
         assertThat(turn.getText()).isEqualTo("hello");
@@ -32,6 +33,7 @@ class TurnsTest {
         assertThat(envelope.getTraceparent()).isEqualTo(TraceparentTest.VALID);
         assertThat(envelope.getOccurredAt()).isEqualTo(now);
         assertThat(envelope.getDelegationChain()).isEmpty();
+        assertThat(envelope.getReplyTo()).containsExactly(3);
         assertThat(UUID.fromString(envelope.getTurnId()).version()).isEqualTo(4);
         assertThat(UUID.fromString(envelope.getEventId()).version()).isEqualTo(4);
     }
@@ -39,8 +41,10 @@ class TurnsTest {
     @Test
     void everyTurnHasItsOwnIdsButTheSessionStays() {
         InboundMessage message = new InboundMessage("alice", "hello", null);
-        Envelope first = Turns.received("acme", SESSION, message, TraceparentTest.VALID, Instant.now()).getEnvelope();
-        Envelope second = Turns.received("acme", SESSION, message, TraceparentTest.VALID, Instant.now()).getEnvelope();
+        Envelope first = Turns.received("acme", SESSION, message, TraceparentTest.VALID, List.of(), Instant.now())
+                .getEnvelope();
+        Envelope second = Turns.received("acme", SESSION, message, TraceparentTest.VALID, List.of(), Instant.now())
+                .getEnvelope();
         assertThat(second.getSessionId()).isEqualTo(first.getSessionId());
         assertThat(second.getTurnId()).isNotEqualTo(first.getTurnId());
         assertThat(second.getEventId()).isNotEqualTo(first.getEventId()).isNotEqualTo(second.getTurnId());

@@ -49,6 +49,20 @@ public interface GatewayConfig {
     @WithDefault("10s")
     Duration publishTimeout();
 
+    /**
+     * This instance's slot: the partition of {@code replies.routed} it reads, named in the turns it takes
+     * ({@code replyTo}). Unique per instance (for example a StatefulSet ordinal) and below the topic's partition
+     * count ({@code Topics.GATEWAY_SLOTS}); the start fails otherwise. Two instances given the same slot both
+     * receive its replies, each delivering to its own clients.
+     */
+    @WithDefault("0")
+    @Min(0)
+    int instanceSlot();
+
+    /** How long the lease of an open reply stream on {@code reply.streams} lasts; renewed every third of it. */
+    @WithDefault("60s")
+    Duration replyStreamLease();
+
     /** Ingress limits per tenant, kept in memory by each instance. */
     Limits limits();
 

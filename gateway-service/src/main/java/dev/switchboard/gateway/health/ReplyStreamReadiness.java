@@ -6,27 +6,25 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.switchboard.gateway.messaging.ReplyPartitions;
-import io.smallrye.common.annotation.Identifier;
+import dev.switchboard.gateway.messaging.ReplyConsumer;
 
 /**
- * Ready once this instance reads {@code replies.outbound}: before that, a reply to a turn accepted here
- * could be missed, and a synchronous request would wait in vain.
+ * Ready once this instance reads its partition of {@code replies.routed} from a fixed position: before that, a
+ * reply to a turn accepted here could be missed, and a synchronous request would wait in vain.
  */
 @Readiness
 @ApplicationScoped
 public class ReplyStreamReadiness implements HealthCheck {
 
-    private final ReplyPartitions partitions;
+    private final ReplyConsumer replies;
 
-    ReplyStreamReadiness(@Identifier(ReplyPartitions.NAME) ReplyPartitions partitions) {
-        this.partitions = partitions;
+    ReplyStreamReadiness(ReplyConsumer replies) {
+        this.replies = replies;
     }
 
     @Override
     public HealthCheckResponse call() {
-        int count = partitions.count();
-        return HealthCheckResponse.named("replies-outbound partitions").status(count > 0)
-                .withData("partitions", count).build();
+        return HealthCheckResponse.named("replies-routed partition").status(replies.ready())
+                .withData("slot", replies.slot()).build();
     }
 }

@@ -27,6 +27,7 @@ import dev.switchboard.gateway.Traceparent;
 import dev.switchboard.gateway.Turns;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.limits.IngressLimits;
+import dev.switchboard.gateway.messaging.ReplyStreams;
 import dev.switchboard.gateway.messaging.TurnService;
 import dev.switchboard.runtime.problem.Problem;
 import dev.switchboard.runtime.problem.ProblemException;
@@ -50,16 +51,18 @@ public class WebChatResource {
     private final GatewayConfig config;
     private final TurnService turns;
     private final ReplyHub hub;
+    private final ReplyStreams replyStreams;
     private final SessionIds sessions;
     private final IngressLimits limits;
     private final WebChatUsers users;
     private final Caller caller;
 
-    WebChatResource(GatewayConfig config, TurnService turns, ReplyHub hub, SessionIds sessions, IngressLimits limits,
-            WebChatUsers users, Caller caller) {
+    WebChatResource(GatewayConfig config, TurnService turns, ReplyHub hub, ReplyStreams replyStreams,
+            SessionIds sessions, IngressLimits limits, WebChatUsers users, Caller caller) {
         this.config = config;
         this.turns = turns;
         this.hub = hub;
+        this.replyStreams = replyStreams;
         this.sessions = sessions;
         this.limits = limits;
         this.users = users;
@@ -84,8 +87,9 @@ public class WebChatResource {
         InboundMessage message = body.forUser(users.author(body.user()));
         message.validate(config.maxTextLength());
         users.requireWebChatUser(message.user());
-        TurnReceived turn = Turns.received(tenant, sessions.forPrincipal(tenant, message.user()), message,
-                Traceparent.fromHeaderOrNew(traceparent), Instant.now());
+        String sessionId = sessions.forPrincipal(tenant, message.user());
+        TurnReceived turn = Turns.received(tenant, sessionId, message, Traceparent.fromHeaderOrNew(traceparent),
+                replyStreams.replyTo(sessionId, waitFor != null), Instant.now());
         Envelope envelope = turn.getEnvelope();
         if (waitFor == null) {
             return turns.publish(turn)

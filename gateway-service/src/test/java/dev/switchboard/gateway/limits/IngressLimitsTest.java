@@ -45,6 +45,14 @@ class IngressLimitsTest {
         public Duration publishTimeout() {
             return Duration.ofSeconds(10);
         }
+
+        public int instanceSlot() {
+            return 0;
+        }
+
+        public Duration replyStreamLease() {
+            return Duration.ofSeconds(60);
+        }
     }
 
     final AtomicLong now = new AtomicLong(1_000_000_000L);

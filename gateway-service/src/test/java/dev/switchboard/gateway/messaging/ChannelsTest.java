@@ -31,12 +31,8 @@ class ChannelsTest {
         Config config = ConfigProvider.getConfig();
         assertThat(config.getValue("mp.messaging.outgoing." + TurnService.TURNS_RAW + ".topic", String.class))
                 .isEqualTo(Topics.TURNS_RAW.name());
-        assertThat(config.getValue("mp.messaging.incoming." + ReplyConsumer.REPLIES_OUTBOUND + ".topic", String.class))
-                .isEqualTo(Topics.REPLIES_OUTBOUND.name());
         assertThat(config.getValue("mp.messaging.outgoing." + ReplyConsumer.DELIVERIES + ".topic", String.class))
                 .isEqualTo(Topics.DELIVERIES.name());
-        assertThat(config.getValue("mp.messaging.incoming." + ReplyConsumer.REPLIES_OUTBOUND
-                + ".dead-letter-queue.topic", String.class)).isEqualTo(Topics.DEAD_LETTERS.name());
     }
 
     @TestHTTPResource(value = "health/ready", management = true)
@@ -48,16 +44,5 @@ class ChannelsTest {
         assertThat(ready.getPort()).isNotEqualTo(RestAssured.port);
         given().get("/q/health/ready").then().statusCode(404);
         given().get("/q/openapi").then().statusCode(404);
-    }
-
-    @Test
-    void everyInstanceReadsRepliesInAGroupOfItsOwn() {
-        Config config = ConfigProvider.getConfig();
-        assertThat(config.getValue("mp.messaging.incoming." + ReplyConsumer.REPLIES_OUTBOUND + ".group.id", String.class))
-                .startsWith("switchboard-gateway-").hasSizeGreaterThan("switchboard-gateway-".length() + 30);
-        assertThat(config.getValue("mp.messaging.incoming." + ReplyConsumer.REPLIES_OUTBOUND + ".auto.offset.reset",
-                String.class)).isEqualTo("latest");
-        assertThat(config.getValue("mp.messaging.incoming." + ReplyConsumer.REPLIES_OUTBOUND
-                + ".consumer-rebalance-listener.name", String.class)).isEqualTo(ReplyPartitions.NAME);
     }
 }

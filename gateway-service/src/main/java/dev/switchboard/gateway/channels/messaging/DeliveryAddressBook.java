@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.events.IdentityLink;
 import dev.switchboard.gateway.inbound.ChannelTurns;
+import dev.switchboard.gateway.messaging.TopicFollower;
 import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import dev.switchboard.schemas.Topics;
 import io.quarkus.runtime.StartupEvent;

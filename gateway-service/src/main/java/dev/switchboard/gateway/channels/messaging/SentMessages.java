@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.gateway.messaging.TopicFollower;
 import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import dev.switchboard.schemas.Topics;
 import io.quarkus.runtime.StartupEvent;
