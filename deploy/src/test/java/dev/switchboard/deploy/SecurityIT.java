@@ -275,10 +275,12 @@ class SecurityIT {
             assertThatThrownBy(() -> agent.poll(Duration.ofSeconds(5))).as("an agent reads unredacted turns")
                     .isInstanceOf(AuthorizationException.class);
         }
-        for (Topic<String, ?> topic : List.of(Topics.TURNS_CLEARED, Topics.REPLIES_OUTBOUND, Topics.agentTasks("billing-agent"))) {
+        for (Topic<String, ?> topic : List.of(Topics.TURNS_CLEARED, Topics.REPLIES_OUTBOUND, Topics.REPLIES_ROUTED,
+                Topics.agentTasks("billing-agent"))) {
             assertRefusedWrite("agent-concierge", topic);
         }
         assertRefusedWrite("gateway", Topics.TURNS_CLEARED);
+        assertRefusedWrite("gateway", Topics.REPLIES_ROUTED);
         assertRefusedWrite("gateway", Topics.AUDIT_ANCHORS);
         try (KafkaProducer<byte[], byte[]> agent = producer("agent-concierge")) {
             agent.send(new ProducerRecord<>(Topics.AGENT_RESULTS_RAW.name(), "k".getBytes(), "not an event".getBytes())).get();

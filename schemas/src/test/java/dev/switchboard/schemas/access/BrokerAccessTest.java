@@ -47,10 +47,16 @@ class BrokerAccessTest {
             assertThat(allowed(ResourceType.TOPIC, Topics.agentTasks(agent).name(), AclOperation.WRITE))
                     .containsExactly(BrokerAccess.SUPERVISOR);
         }
-        for (Topic<?, ?> topic : List.of(Topics.HUMAN_QUEUE, Topics.REPLIES_OUTBOUND, Topics.SUPERVISOR_DECISIONS)) {
+        for (Topic<?, ?> topic : List.of(Topics.HUMAN_QUEUE, Topics.REPLIES_OUTBOUND, Topics.REPLIES_ROUTED,
+                Topics.SUPERVISOR_DECISIONS)) {
             assertThat(allowed(ResourceType.TOPIC, topic.name(), AclOperation.WRITE)).as(topic.name())
                     .containsExactly(BrokerAccess.SUPERVISOR);
         }
+        // Only the gateway reads the routed replies and keeps the leases of its reply streams.
+        assertThat(allowed(ResourceType.TOPIC, Topics.REPLIES_ROUTED.name(), AclOperation.READ))
+                .containsExactlyInAnyOrder(BrokerAccess.GATEWAY, BrokerAccess.COMPLIANCE);
+        assertThat(allowed(ResourceType.TOPIC, Topics.REPLY_STREAMS.name(), AclOperation.WRITE))
+                .containsExactly(BrokerAccess.GATEWAY);
         assertThat(allowed(ResourceType.TOPIC, "agent.not-hosted.tasks", AclOperation.WRITE))
                 .as("task topics are granted one by one, not by prefix").isEmpty();
     }
