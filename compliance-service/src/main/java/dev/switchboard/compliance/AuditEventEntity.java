@@ -17,7 +17,8 @@ import org.hibernate.annotations.Immutable;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
- * One audited event (table {@code audit_events}, created by Flyway), one link of its tenant's hash chain.
+ * One audited event (table {@code audit_events}, created by Flyway), one link of one of its tenant's hash chains
+ * (one per source partition, see {@code dev.switchboard.compliance.audit.ChainKey}).
  * Rows are only ever inserted, by {@link AuditEventRepository#insertIfAbsent} through the chain's append,
  * and never changed: the entity is immutable. The fields that {@code row_hash} covers are listed in
  * {@code dev.switchboard.compliance.audit.ChainHash}.
@@ -119,11 +120,18 @@ public class AuditEventEntity extends PanacheEntityBase {
     @Column(name = "recorded_at", nullable = false, insertable = false, updatable = false)
     public Instant recordedAt;
 
-    /** Position in the tenant's chain: 1, 2, 3...; {@code null} on rows written before the chain existed. */
+    /**
+     * Which of the tenant's chains the row is in: the partition of the record it audits, -1 for a row from a request
+     * (no source position), 0 for the rows written while a tenant had one chain.
+     */
+    @Column(name = "chain_partition", nullable = false)
+    public Integer chainPartition;
+
+    /** Position in its chain: 1, 2, 3...; {@code null} on rows written before the chain existed. */
     @Column(name = "chain_seq")
     public Long chainSeq;
 
-    /** The previous row's {@link #rowHash} (64 zeros for the first row of a tenant). */
+    /** The previous row's {@link #rowHash} in its chain (64 zeros for a chain's first row). */
     @Column(name = "prev_hash", length = 64)
     public String prevHash;
 

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.switchboard.compliance.audit.ChainKey;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 
@@ -16,7 +17,7 @@ import io.quarkus.panache.common.Sort;
 public class AuditEventRepository implements PanacheRepository<AuditEventEntity> {
 
     /**
-     * Inserts the row, already linked into its tenant's chain, unless one with the same event id exists; must
+     * Inserts the row, already linked into its chain, unless one with the same event id exists; must
      * run in the transaction that holds the chain head's lock.
      *
      * @return whether a row was inserted
@@ -27,13 +28,14 @@ public class AuditEventRepository implements PanacheRepository<AuditEventEntity>
                 INSERT INTO audit_events (event_id, event_type, tenant, session_id, turn_id, user_id, actor,
                                           cleared_event_id, source_topic, source_partition, source_offset,
                                           content, content_digest, redactions, occurred_at, recorded_at,
-                                          decision, decision_code, agent, task_id, chain_seq, prev_hash, row_hash)
+                                          decision, decision_code, agent, task_id, chain_partition, chain_seq,
+                                          prev_hash, row_hash)
                 VALUES (:eventId, :eventType, :tenant, CAST(:sessionId AS VARCHAR), CAST(:turnId AS VARCHAR),
                         CAST(:userId AS VARCHAR), :actor, CAST(:clearedEventId AS VARCHAR),
                         CAST(:sourceTopic AS VARCHAR), CAST(:sourcePartition AS INTEGER),
                         CAST(:sourceOffset AS BIGINT), :content, :contentDigest, :redactions, :occurredAt,
                         :recordedAt, :decision, CAST(:decisionCode AS VARCHAR), CAST(:agent AS VARCHAR),
-                        CAST(:taskId AS VARCHAR), :chainSeq, :prevHash, :rowHash)
+                        CAST(:taskId AS VARCHAR), :chainPartition, :chainSeq, :prevHash, :rowHash)
                 ON CONFLICT (event_id) DO NOTHING
                 """)
                 .setParameter("eventId", row.eventId)
@@ -56,6 +58,7 @@ public class AuditEventRepository implements PanacheRepository<AuditEventEntity>
                 .setParameter("decisionCode", row.decisionCode)
                 .setParameter("agent", row.agent)
                 .setParameter("taskId", row.taskId)
+                .setParameter("chainPartition", row.chainPartition)
                 .setParameter("chainSeq", row.chainSeq)
                 .setParameter("prevHash", row.prevHash)
                 .setParameter("rowHash", row.rowHash)
@@ -100,15 +103,27 @@ public class AuditEventRepository implements PanacheRepository<AuditEventEntity>
         return count("tenant = ?1 and sessionId = ?2", tenant, sessionId) > 0;
     }
 
-    /** The row at one place of the tenant's chain. */
-    public Optional<AuditEventEntity> chainRow(String tenant, long chainSeq) {
-        return find("tenant = ?1 and chainSeq = ?2", tenant, chainSeq).firstResultOptional();
+    /** The row at one place of a chain. */
+    public Optional<AuditEventEntity> chainRow(ChainKey chain, long chainSeq) {
+        return find("tenant = ?1 and chainPartition = ?2 and chainSeq = ?3", chain.tenant(), chain.partition(), chainSeq)
+                .firstResultOptional();
     }
 
-    /** Up to {@code limit} rows of the tenant's chain after {@code afterSeq} and up to {@code upToSeq}, in order. */
-    public List<AuditEventEntity> chainPage(String tenant, long afterSeq, long upToSeq, int limit) {
-        return find("tenant = ?1 and chainSeq > ?2 and chainSeq <= ?3", Sort.by("chainSeq"), tenant, afterSeq,
-                upToSeq).page(0, limit).list();
+    /** Up to {@code limit} rows of a chain after {@code afterSeq} and up to {@code upToSeq}, in order. */
+    public List<AuditEventEntity> chainPage(ChainKey chain, long afterSeq, long upToSeq, int limit) {
+        return find("tenant = ?1 and chainPartition = ?2 and chainSeq > ?3 and chainSeq <= ?4", Sort.by("chainSeq"),
+                chain.tenant(), chain.partition(), afterSeq, upToSeq).page(0, limit).list();
+    }
+
+    /** The partitions of the tenant's chains that have rows, in order. */
+    public List<Integer> chainPartitions(String tenant) {
+        return getEntityManager().createQuery("""
+                SELECT DISTINCT e.chainPartition FROM AuditEventEntity e
+                 WHERE e.tenant = :tenant AND e.chainSeq IS NOT NULL
+                 ORDER BY e.chainPartition
+                """, Integer.class)
+                .setParameter("tenant", tenant)
+                .getResultList();
     }
 
     /** The sessions in which the tenant's user has audited events, in order. */

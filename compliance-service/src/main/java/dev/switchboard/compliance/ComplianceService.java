@@ -19,6 +19,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.compliance.audit.AuditTrail;
+import dev.switchboard.compliance.audit.ChainKey;
 import dev.switchboard.compliance.audit.PlatformChain;
 import dev.switchboard.compliance.policy.CompliancePolicies;
 import dev.switchboard.events.AgentResult;
@@ -29,10 +30,10 @@ import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Envelopes;
 
 /**
- * Clears a raw event and records it in the audit trail (appended to its tenant's hash chain, content sealed
- * with its user's key), in one database transaction that has committed when a method returns. Publishing is
- * the caller's job, and must happen only after that commit. Supervisor decisions are only recorded: they
- * have no cleared form, and neither have agent results refused for their task ticket.
+ * Clears a raw event and records it in the audit trail (appended to the hash chain of its tenant and source
+ * partition, content sealed with its user's key), in one database transaction that has committed when a method
+ * returns. Publishing is the caller's job, and must happen only after that commit. Supervisor decisions are only
+ * recorded: they have no cleared form, and neither have agent results refused for their task ticket.
  */
 @ApplicationScoped
 public class ComplianceService {
@@ -94,21 +95,36 @@ public class ComplianceService {
     private record Context(AuditTrail.Batch batch, Map<String, SourcePosition> known) {
     }
 
-    private Context context(Collection<String> tenants, Collection<String> eventIds) {
-        AuditTrail.Batch batch = trail.lockHeads(tenants);
+    /**
+     * Locks the heads of a batch's chains (each event's tenant and source partition) and reads the data keys of the
+     * users whose content it seals, then looks its event ids up.
+     */
+    private Context context(Collection<ChainKey> chains, Collection<AuditTrail.Owner> owners,
+            Collection<String> eventIds) {
+        AuditTrail.Batch batch = trail.lockHeads(chains, owners);
         return new Context(batch, new HashMap<>(audit.positionsOf(new HashSet<>(eventIds))));
     }
 
+    private static ChainKey chain(Envelope envelope, SourcePosition source) {
+        return ChainKey.of(envelope.getTenant(), source);
+    }
+
+    private static AuditTrail.Owner owner(Envelope envelope) {
+        return new AuditTrail.Owner(envelope.getTenant(), envelope.getPrincipal().getUser());
+    }
+
     /**
-     * Clears and audits a batch of turns in one database transaction: the chain heads of the batch's tenants are
-     * locked once, in the order of their names (so that two instances never wait for each other in a cycle), then
-     * every turn is appended in its order. One commit for the batch instead of one per turn.
+     * Clears and audits a batch of turns in one database transaction: the heads of the batch's chains (one per
+     * tenant and source partition) are locked once, in (tenant, partition) order (so that two instances never wait
+     * for each other in a cycle), then every turn is appended in its order. One commit for the batch instead of one
+     * per turn; a batch of one partition never waits for the tenant's other partitions.
      *
      * @return each turn's clearance, in the order given
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<Clearance<SpecificRecord>> clearTurns(List<Sourced<TurnReceived>> turns) {
-        Context context = context(turns.stream().map(t -> t.event().getEnvelope().getTenant()).toList(),
+        Context context = context(turns.stream().map(t -> chain(t.event().getEnvelope(), t.source())).toList(),
+                turns.stream().map(t -> owner(t.event().getEnvelope())).toList(),
                 turns.stream().map(t -> t.event().getEnvelope().getEventId()).toList());
         List<Clearance<SpecificRecord>> cleared = turns.stream().map(t -> turn(context, t.event(), t.source())).toList();
         trail.finish(context.batch());
@@ -123,7 +139,10 @@ public class ComplianceService {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<Clearance<AgentResult>> clearResults(List<ResultItem> results) {
-        Context context = context(results.stream().map(ComplianceService::chainTenant).toList(),
+        Context context = context(
+                results.stream().map(item -> ChainKey.of(chainTenant(item), item.source())).toList(),
+                results.stream().filter(item -> item.refusal() == null).map(item -> owner(item.raw().getEnvelope()))
+                        .toList(),
                 results.stream().map(ComplianceService::rowEventId).toList());
         List<Clearance<AgentResult>> cleared = results.stream().map(item -> item.refusal() == null
                 ? result(context, item.raw(), item.source())
@@ -151,7 +170,10 @@ public class ComplianceService {
                 + raw.getEnvelope().getEventId(), "refused");
     }
 
-    /** The chain a result's row goes to: the ticket's tenant, or the platform chain for an invalid ticket. */
+    /**
+     * The tenant of the chain a result's row goes to: the ticket's tenant, or the platform chain for an invalid
+     * ticket; in either, the chain of the partition the record was read from.
+     */
     private static String chainTenant(ResultItem item) {
         if (item.refusal() == null) {
             return item.raw().getEnvelope().getTenant();
@@ -179,10 +201,11 @@ public class ComplianceService {
         return auditDecisions(List.of(new Sourced<>(decision, source))).get(0);
     }
 
-    /** Records a batch of supervisor decisions in one database transaction, the chain heads locked once. */
+    /** Records a batch of supervisor decisions in one database transaction, the heads of its chains locked once. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<AuditOutcome> auditDecisions(List<Sourced<SupervisorDecision>> decisions) {
-        Context context = context(decisions.stream().map(d -> d.event().getEnvelope().getTenant()).toList(),
+        Context context = context(decisions.stream().map(d -> chain(d.event().getEnvelope(), d.source())).toList(),
+                decisions.stream().map(d -> owner(d.event().getEnvelope())).toList(),
                 decisions.stream().map(d -> d.event().getEnvelope().getEventId()).toList());
         List<AuditOutcome> outcomes = decisions.stream().map(d -> decision(context, d.event(), d.source())).toList();
         trail.finish(context.batch());
@@ -218,7 +241,7 @@ public class ComplianceService {
     public AuditOutcome refuseResult(AgentResult raw, String refusal, Optional<TaskTickets.Claims> ticket,
             SourcePosition source) {
         ResultItem item = new ResultItem(raw, source, refusal, ticket);
-        Context context = context(List.of(chainTenant(item)), List.of(rowEventId(item)));
+        Context context = context(List.of(ChainKey.of(chainTenant(item), source)), List.of(), List.of(rowEventId(item)));
         AuditOutcome outcome = refusal(context, raw, refusal, ticket, source);
         trail.finish(context.batch());
         return outcome;

@@ -5,7 +5,7 @@ import java.time.Instant;
 import dev.switchboard.events.AuditAnchor;
 
 /**
- * What comparing a tenant's chain with its latest anchor on {@code audit.anchors} found.
+ * What comparing a chain with its latest anchor on {@code audit.anchors} found.
  *
  * @param status     the outcome
  * @param chainSeq   the anchored place in the chain, when there is an anchor
@@ -18,7 +18,7 @@ public record AnchorCheck(Status status, Long chainSeq, String rowHash, Instant 
     public enum Status {
         /** The chain holds the anchored row with the anchored hash. */
         MATCHES,
-        /** No anchor was ever published for the tenant (no rows yet, or none in the last flush interval). */
+        /** No anchor was ever published for the chain (no rows yet, or none in the last flush interval). */
         NO_ANCHOR,
         /** The chain does not contain its anchor: it was rewritten or cut. */
         BROKEN,
@@ -31,7 +31,7 @@ public record AnchorCheck(Status status, Long chainSeq, String rowHash, Instant 
     }
 
     static AnchorCheck noAnchor() {
-        return new AnchorCheck(Status.NO_ANCHOR, null, null, null, "no anchor has been published for this tenant");
+        return new AnchorCheck(Status.NO_ANCHOR, null, null, null, "no anchor has been published for this chain");
     }
 
     static AnchorCheck notChecked(String why) {

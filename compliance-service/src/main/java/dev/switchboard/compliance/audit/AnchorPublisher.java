@@ -31,14 +31,17 @@ import dev.switchboard.schemas.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 
 /**
- * Anchors each tenant's chain head outside the database: writes {@code AuditAnchor} records to
- * {@code audit.anchors} (compacted, key = tenant; only compliance may write it), which verification compares with
- * the chain, so rewriting a chain's tail together with its head in PostgreSQL is detected. Reads
- * {@code audit.anchors} only to learn the anchor it extends.
+ * Anchors every chain's head outside the database (one chain per tenant and source partition, {@link ChainKey}):
+ * writes {@code AuditAnchor} records to {@code audit.anchors} (compacted; only compliance may write it), which
+ * verification compares with the chains, so rewriting a chain's tail together with its head in PostgreSQL is
+ * detected. An anchor names its chain: its key and its {@code tenant} field are the chain's {@link ChainKey#id()},
+ * {@code tenant/partition}, so compaction keeps the latest anchor of each chain; every chain of a tenant is anchored in
+ * the partition of the topic that the tenant's name hashes to ({@link AnchorReader#partitionFor}), so one partition
+ * read finds them all. Reads {@code audit.anchors} only to learn the anchors it extends.
  *
- * <p>Batched: a committed append only notes the tenant's new head; a flush every
- * {@code switchboard.compliance.anchors.interval} (and one at shutdown) publishes at most one anchor per tenant, the
- * latest head. Before moving a tenant's anchor it checks that the row at the previous anchor still has the anchored
+ * <p>Batched: a committed append only notes the chain's new head; a flush every
+ * {@code switchboard.compliance.anchors.interval} (and one at shutdown) publishes at most one anchor per chain, the
+ * latest head. Before moving a chain's anchor it checks that the row at the previous anchor still has the anchored
  * hash: a chain rewritten below its anchor is never re-anchored, so the next append cannot hide the rewrite, and
  * verification keeps reporting it. Anchors are only ever taken from heads this service appended itself, never read
  * back from the database (a restart does not anchor whatever the database holds).
@@ -52,10 +55,10 @@ public class AnchorPublisher {
     private final KafkaClientConfig kafka;
     private final AnchorReader reader;
     private final AnchoredRows rows;
-    /** Heads appended and committed since the last flush, per tenant. */
-    private final Map<String, ChainHead> pending = new ConcurrentHashMap<>();
-    /** What {@code audit.anchors} holds for a tenant as far as this instance knows (its own writes, or read). */
-    private final Map<String, ChainHead> anchored = new ConcurrentHashMap<>();
+    /** Heads appended and committed since the last flush, per chain. */
+    private final Map<ChainKey, ChainHead> pending = new ConcurrentHashMap<>();
+    /** What {@code audit.anchors} holds for a chain as far as this instance knows (its own writes, or read). */
+    private final Map<ChainKey, ChainHead> anchored = new ConcurrentHashMap<>();
     /** The partitions of {@code audit.anchors} read so far, and how many it has (0 before the first read). */
     private final Set<Integer> loaded = ConcurrentHashMap.newKeySet();
     private volatile int partitions;
@@ -78,60 +81,62 @@ public class AnchorPublisher {
 
     /** Notes a committed append; the next flush anchors it. */
     void appended(@Observes(during = TransactionPhase.AFTER_SUCCESS) ChainAppended event) {
-        pending.merge(event.tenant(), event.head(), (a, b) -> a.seq() >= b.seq() ? a : b);
+        pending.merge(event.chain(), event.head(), (a, b) -> a.seq() >= b.seq() ? a : b);
     }
 
     /**
-     * Publishes the latest pending head of every tenant and waits for the broker's acknowledgements; what could
-     * not be published stays pending for the next flush.
+     * Publishes the latest pending head of every chain and waits for the broker's acknowledgements; what could not
+     * be published stays pending for the next flush.
      */
     public synchronized void flush() {
-        List<String> tenants = new ArrayList<>(pending.keySet());
+        List<ChainKey> chains = new ArrayList<>(pending.keySet());
         List<Sent> sent = new ArrayList<>();
-        for (String tenant : tenants) {
-            ChainHead head = pending.remove(tenant);
+        for (ChainKey chain : chains) {
+            ChainHead head = pending.remove(chain);
             if (head == null) {
                 continue;
             }
             try {
-                if (extendsAnchor(tenant, head)) {
-                    sent.add(new Sent(tenant, head, producer().send(new ProducerRecord<>(Topics.AUDIT_ANCHORS.name(),
-                            tenant, new AuditAnchor(tenant, head.seq(), head.hash(), Instant.now())))));
+                if (extendsAnchor(chain, head)) {
+                    int partition = AnchorReader.partitionFor(chain.tenant(),
+                            producer().partitionsFor(Topics.AUDIT_ANCHORS.name()).size());
+                    sent.add(new Sent(chain, head, producer().send(new ProducerRecord<>(Topics.AUDIT_ANCHORS.name(),
+                            partition, chain.id(), new AuditAnchor(chain.id(), head.seq(), head.hash(), Instant.now())))));
                 }
             } catch (RuntimeException e) {
-                LOG.warnf("Audit anchor of tenant %s not published, will retry: %s", tenant, e.getMessage());
-                keepPending(tenant, head);
+                LOG.warnf("Audit anchor of chain %s not published, will retry: %s", chain, e.getMessage());
+                keepPending(chain, head);
             }
         }
         for (Sent one : sent) {
             try {
                 one.ack().get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                anchored.merge(one.tenant(), one.head(), (a, b) -> a.seq() >= b.seq() ? a : b);
+                anchored.merge(one.chain(), one.head(), (a, b) -> a.seq() >= b.seq() ? a : b);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                keepPending(one.tenant(), one.head());
+                keepPending(one.chain(), one.head());
             } catch (Exception e) {
-                LOG.warnf("Audit anchor of tenant %s not acknowledged, will retry: %s", one.tenant(), e.getMessage());
-                keepPending(one.tenant(), one.head());
+                LOG.warnf("Audit anchor of chain %s not acknowledged, will retry: %s", one.chain(), e.getMessage());
+                keepPending(one.chain(), one.head());
             }
         }
     }
 
     /**
-     * Whether {@code head} may become the tenant's anchor: it is newer than the anchor, and the chain still holds
-     * the anchored row unchanged.
+     * Whether {@code head} may become the chain's anchor: it is newer than the anchor, and the chain still holds the
+     * anchored row unchanged.
      */
-    private boolean extendsAnchor(String tenant, ChainHead head) {
-        Optional<ChainHead> previous = Optional.ofNullable(anchored.get(tenant)).or(() -> read(tenant));
+    private boolean extendsAnchor(ChainKey chain, ChainHead head) {
+        Optional<ChainHead> previous = Optional.ofNullable(anchored.get(chain)).or(() -> read(chain));
         if (previous.isEmpty()) {
             return true;
         }
         if (previous.get().seq() >= head.seq()) {
             return false;
         }
-        if (!rows.holds(tenant, previous.get())) {
-            LOG.errorf("The audit chain of tenant %s no longer holds its anchored row (chain_seq %d): it was changed "
-                    + "outside this service. Its anchor is left where it was, so verification reports it.", tenant,
+        if (!rows.holds(chain, previous.get())) {
+            LOG.errorf("The audit chain %s no longer holds its anchored row (chain_seq %d): it was changed outside this "
+                    + "service. Its anchor is left where it was, so verification reports it.", chain,
                     previous.get().seq());
             return false;
         }
@@ -139,20 +144,20 @@ public class AnchorPublisher {
     }
 
     /** The anchor on the topic, read once per partition and then kept up to date by this instance's own writes. */
-    private Optional<ChainHead> read(String tenant) {
-        if (partitions > 0 && loaded.contains(AnchorReader.partitionFor(tenant, partitions))) {
+    private Optional<ChainHead> read(ChainKey chain) {
+        if (partitions > 0 && loaded.contains(AnchorReader.partitionFor(chain.tenant(), partitions))) {
             return Optional.empty();
         }
-        AnchorReader.Partition partition = reader.partitionOf(tenant);
+        AnchorReader.Partition partition = reader.partitionOf(chain.tenant());
         partition.latest().forEach((key, anchor) -> anchored.merge(key,
                 new ChainHead(anchor.getChainSeq(), anchor.getRowHash()), (a, b) -> a.seq() >= b.seq() ? a : b));
         partitions = partition.partitions();
         loaded.add(partition.partition());
-        return Optional.ofNullable(anchored.get(tenant));
+        return Optional.ofNullable(anchored.get(chain));
     }
 
-    private void keepPending(String tenant, ChainHead head) {
-        pending.merge(tenant, head, (a, b) -> a.seq() >= b.seq() ? a : b);
+    private void keepPending(ChainKey chain, ChainHead head) {
+        pending.merge(chain, head, (a, b) -> a.seq() >= b.seq() ? a : b);
     }
 
     private void flushQuietly() {
@@ -192,6 +197,6 @@ public class AnchorPublisher {
         }
     }
 
-    private record Sent(String tenant, ChainHead head, Future<RecordMetadata> ack) {
+    private record Sent(ChainKey chain, ChainHead head, Future<RecordMetadata> ack) {
     }
 }

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,10 +32,11 @@ import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import dev.switchboard.schemas.Topics;
 
 /**
- * Reads the latest anchor of tenants' chains from {@code audit.anchors} (compacted, key = tenant): assigns the one
- * partition that holds the tenant's key, reads it from its start to its end and keeps the last value per key. Joins
- * no consumer group and commits nothing, so the command-line verification can use it next to the running service.
- * Writes nothing.
+ * Reads the latest anchors of tenants' chains from {@code audit.anchors} (compacted, key = the chain,
+ * {@code tenant/partition}; every chain of a tenant in the one partition of the topic that the tenant's name hashes
+ * to, {@link #partitionFor}): assigns that partition, reads it from its start to its end and keeps the last value per
+ * key. Joins no consumer group and commits nothing, so the command-line verification can use it next to the running
+ * service. Writes nothing.
  */
 @ApplicationScoped
 public class AnchorReader {
@@ -59,24 +62,41 @@ public class AnchorReader {
      *
      * @param partition  the partition read
      * @param partitions how many partitions the topic has
-     * @param latest     the latest anchor of every tenant whose key is in that partition
+     * @param latest     the latest anchor of every chain whose tenant's anchors are in that partition
      */
-    public record Partition(int partition, int partitions, Map<String, AuditAnchor> latest) {
+    public record Partition(int partition, int partitions, Map<ChainKey, AuditAnchor> latest) {
+
+        /** The latest anchor of each of the tenant's chains, by partition. */
+        public SortedMap<Integer, AuditAnchor> of(String tenant) {
+            SortedMap<Integer, AuditAnchor> chains = new TreeMap<>();
+            latest.forEach((chain, anchor) -> {
+                if (chain.tenant().equals(tenant)) {
+                    chains.put(chain.partition(), anchor);
+                }
+            });
+            return chains;
+        }
     }
 
-    /** The tenant's latest anchor, or empty when none was ever published for it. */
-    public Optional<AuditAnchor> latest(String tenant) {
-        return Optional.ofNullable(partitionOf(tenant).latest().get(tenant));
+    /** The latest anchor of each of the tenant's chains, by partition; empty when none was ever published for it. */
+    public SortedMap<Integer, AuditAnchor> latest(String tenant) {
+        return partitionOf(tenant).of(tenant);
+    }
+
+    /** The chain's latest anchor, or empty when none was ever published for it. */
+    public Optional<AuditAnchor> latest(ChainKey chain) {
+        return Optional.ofNullable(latest(chain.tenant()).get(chain.partition()));
     }
 
     /**
-     * The latest anchor of every tenant whose key shares the partition of {@code tenant}'s key: one read serves
-     * every tenant of that partition.
+     * The latest anchor of every chain whose tenant shares the partition of {@code tenant}: one read serves every
+     * tenant of that partition. An anchor published while its tenant had one chain (key = the tenant) is its chain
+     * {@value ChainKey#LEGACY}'s, unless that chain has a later one.
      *
      * @throws AnchorsUnavailableException when the topic cannot be read within the timeout
      */
     public Partition partitionOf(String tenant) {
-        Map<String, AuditAnchor> latest = new HashMap<>();
+        Map<ChainKey, AuditAnchor> latest = new HashMap<>();
         try (KafkaConsumer<String, AuditAnchor> consumer = new KafkaConsumer<>(kafka.with(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -99,11 +119,12 @@ public class AnchorReader {
                             + timeout, null);
                 }
                 for (ConsumerRecord<String, AuditAnchor> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        latest.remove(record.key());
-                    } else {
-                        latest.put(record.key(), record.value());
+                    if (record.key() == null || record.value() == null) {
+                        continue;
                     }
+                    // Chain 0 may have an anchor under the tenant's old key too: the further one is its latest.
+                    latest.merge(ChainKey.ofAnchorKey(record.key()), record.value(),
+                            (a, b) -> b.getChainSeq() >= a.getChainSeq() ? b : a);
                 }
             }
             return new Partition(number, partitions.size(), Map.copyOf(latest));
@@ -112,7 +133,10 @@ public class AnchorReader {
         }
     }
 
-    /** The partition the producer's default partitioner gives a tenant's key. */
+    /**
+     * The partition of the topic that holds the anchors of every chain of a tenant: the one the producer's default
+     * partitioner gives the tenant's name (where the anchors published while a tenant had one chain, keyed by it, are).
+     */
     public static int partitionFor(String tenant, int partitions) {
         return Utils.toPositive(Utils.murmur2(tenant.getBytes(StandardCharsets.UTF_8))) % partitions;
     }

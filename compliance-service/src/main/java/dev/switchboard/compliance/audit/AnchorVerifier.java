@@ -7,8 +7,8 @@ import dev.switchboard.compliance.audit.VerificationReport.BrokenLink;
 import dev.switchboard.events.AuditAnchor;
 
 /**
- * Compares a tenant's chain in the database with its latest anchor. The anchor was published by compliance after
- * the anchored row had committed, on a topic only compliance may write, so a chain that is sound in itself but no
+ * Compares one of a tenant's chains in the database with its latest anchor. The anchor was published by compliance
+ * after the anchored row had committed, on a topic only compliance may write, so a chain that is sound in itself but no
  * longer holds that row with that hash (or ends before it) was rewritten behind the service's back, head included.
  * Pure: no I/O.
  */
@@ -31,7 +31,7 @@ public final class AnchorVerifier {
     }
 
     /**
-     * @param anchor the tenant's latest anchor, if any
+     * @param anchor the chain's latest anchor, if any
      * @param head   the chain's head in the database, if any
      * @param row    the database's row at the anchor's {@code chain_seq}, if any
      */

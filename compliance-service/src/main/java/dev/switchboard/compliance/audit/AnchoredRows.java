@@ -5,7 +5,7 @@ import jakarta.transaction.Transactional;
 
 import dev.switchboard.compliance.AuditEventRepository;
 
-/** Whether a tenant's chain still holds an anchored row as it was anchored: before an anchor is moved on. */
+/** Whether a chain still holds an anchored row as it was anchored: before an anchor is moved on. */
 @ApplicationScoped
 public class AnchoredRows {
 
@@ -16,7 +16,7 @@ public class AnchoredRows {
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public boolean holds(String tenant, ChainHead anchor) {
-        return audit.chainRow(tenant, anchor.seq()).map(row -> anchor.hash().equals(row.rowHash)).orElse(false);
+    public boolean holds(ChainKey chain, ChainHead anchor) {
+        return audit.chainRow(chain, anchor.seq()).map(row -> anchor.hash().equals(row.rowHash)).orElse(false);
     }
 }

@@ -3,13 +3,16 @@ package dev.switchboard.compliance.audit;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -20,14 +23,14 @@ import dev.switchboard.compliance.AuditEventEntity;
 import dev.switchboard.compliance.AuditEventRepository;
 
 /**
- * Appends rows to their tenant's hash chain. A transaction locks the heads of the tenants it appends to in
- * {@code audit_chain_heads} ({@code SELECT ... FOR UPDATE}), once and in the order of the tenants' names
- * ({@link #lockHeads}), links each row to the head as it moves in memory, and writes each moved head once
- * ({@link #finish}). So appends of one tenant are serialized across consumer threads and service instances (a
- * batch at a time), two batches never wait for each other in a cycle, and a transaction that rolls back leaves
- * neither the rows nor the moved heads. Tenants never wait for each other. Each moved head is announced
- * ({@link ChainAppended}); once the transaction has committed, {@link AnchorPublisher} anchors it outside the
- * database.
+ * Appends rows to their chains: one hash chain per tenant and source partition ({@link ChainKey}). A transaction
+ * locks the heads of the chains it appends to in {@code audit_chain_heads} ({@code SELECT ... FOR UPDATE}), once and
+ * in (tenant, partition) order ({@link #lockHeads}), links each row to its chain's head as it moves in memory, and
+ * writes each moved head once ({@link #finish}). So appends to one chain are serialized across consumer threads and
+ * service instances (a batch at a time), two batches never wait for each other in a cycle, and a transaction that
+ * rolls back leaves neither the rows nor the moved heads. Appends to different chains, also of one tenant, never
+ * wait for each other. Each moved head is announced ({@link ChainAppended}); once the transaction has committed,
+ * {@link AnchorPublisher} anchors it outside the database.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -53,7 +56,7 @@ public class AuditTrail {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean appendSealed(AuditEventEntity row, String content) {
-        Batch batch = lockHeads(List.of(row.tenant));
+        Batch batch = lockHeads(List.of(ChainKey.of(row)));
         boolean appended = appendSealed(batch, row, content);
         finish(batch);
         return appended;
@@ -62,7 +65,7 @@ public class AuditTrail {
     /** Appends a row whose content is nothing personal (an erasure, a refusal, a policy change), stored as it is. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean appendPlain(AuditEventEntity row, String content) {
-        Batch batch = lockHeads(List.of(row.tenant));
+        Batch batch = lockHeads(List.of(ChainKey.of(row)));
         boolean appended = appendPlain(batch, row, content);
         finish(batch);
         return appended;
@@ -73,23 +76,47 @@ public class AuditTrail {
      * {@link #finish} writes them once. Users' keys are looked up once per batch.
      */
     public static final class Batch {
-        private final Map<String, ChainHead> heads = new HashMap<>();
-        private final Set<String> moved = new HashSet<>();
-        private final Map<String, byte[]> keys = new HashMap<>();
+        private final Map<ChainKey, ChainHead> heads = new HashMap<>();
+        private final Set<ChainKey> moved = new HashSet<>();
+        private final Map<Owner, byte[]> keys = new HashMap<>();
 
         private Batch() {
         }
     }
 
+    /** A user whose content a batch seals with their data key. */
+    public record Owner(String tenant, String user) implements Comparable<Owner> {
+
+        private static final Comparator<Owner> ORDER = Comparator.comparing(Owner::tenant).thenComparing(Owner::user);
+
+        @Override
+        public int compareTo(Owner other) {
+            return ORDER.compare(this, other);
+        }
+    }
+
     /**
-     * Locks the heads of these tenants' chains for the rest of the transaction, in the order of their names, so
-     * that transactions locking several heads (batches) never wait for each other in a cycle.
+     * Locks the heads of these chains for the rest of the transaction, in (tenant, partition) order, so that
+     * transactions locking several heads (batches) never wait for each other in a cycle. Only these heads: a batch
+     * of one partition never waits for appends to the tenant's other partitions.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Batch lockHeads(Collection<String> tenants) {
+    public Batch lockHeads(Collection<ChainKey> chains) {
+        return lockHeads(chains, List.of());
+    }
+
+    /**
+     * {@link #lockHeads(Collection)}, then reads (or creates) the data keys of these users, in (tenant, user)
+     * order: batches of different chains that meet the same new users never wait for each other's key in a cycle.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Batch lockHeads(Collection<ChainKey> chains, Collection<Owner> owners) {
         Batch batch = new Batch();
-        for (String tenant : new TreeSet<>(tenants)) {
-            batch.heads.put(tenant, lockHead(tenant));
+        for (ChainKey chain : new TreeSet<>(chains)) {
+            batch.heads.put(chain, lockHead(chain));
+        }
+        for (Owner owner : new TreeSet<>(owners)) {
+            batch.keys.put(owner, keys.keyFor(owner.tenant(), owner.user()));
         }
         return batch;
     }
@@ -97,8 +124,8 @@ public class AuditTrail {
     /** {@link #appendSealed(AuditEventEntity, String)} within a batch whose heads are locked. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean appendSealed(Batch batch, AuditEventEntity row, String content) {
-        byte[] key = batch.keys.computeIfAbsent(row.tenant + "\u0000" + row.userId,
-                k -> keys.keyFor(row.tenant, row.userId));
+        byte[] key = batch.keys.computeIfAbsent(new Owner(row.tenant, row.userId),
+                owner -> keys.keyFor(owner.tenant(), owner.user()));
         return append(batch, row, content, ContentCipher.seal(key, content, row.tenant, row.eventId));
     }
 
@@ -111,22 +138,41 @@ public class AuditTrail {
     /** Writes the moved heads and announces them for anchoring once the transaction has committed. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void finish(Batch batch) {
-        for (String tenant : new TreeSet<>(batch.moved)) {
-            ChainHead head = batch.heads.get(tenant);
-            entityManager.createNativeQuery("UPDATE audit_chain_heads SET seq = :seq, hash = :hash WHERE tenant = :tenant")
+        for (ChainKey chain : new TreeSet<>(batch.moved)) {
+            ChainHead head = batch.heads.get(chain);
+            entityManager.createNativeQuery("""
+                    UPDATE audit_chain_heads SET seq = :seq, hash = :hash
+                     WHERE tenant = :tenant AND chain_partition = :partition
+                    """)
                     .setParameter("seq", head.seq())
                     .setParameter("hash", head.hash())
-                    .setParameter("tenant", tenant)
+                    .setParameter("tenant", chain.tenant())
+                    .setParameter("partition", chain.partition())
                     .executeUpdate();
-            appended.fire(new ChainAppended(tenant, head));
+            appended.fire(new ChainAppended(chain, head));
         }
         batch.moved.clear();
     }
 
-    /** The tenant's head as it is now, without locking it; empty before the tenant's first row. */
+    /** The chain's head as it is now, without locking it; empty before the chain's first row. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Optional<ChainHead> head(String tenant) {
-        return readHead(tenant, false);
+    public Optional<ChainHead> head(ChainKey chain) {
+        return readHead(chain, false);
+    }
+
+    /** The heads of all the tenant's chains as they are now, by partition, without locking them. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public SortedMap<Integer, ChainHead> heads(String tenant) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery(
+                "SELECT chain_partition, seq, hash FROM audit_chain_heads WHERE tenant = :tenant")
+                .setParameter("tenant", tenant)
+                .getResultList();
+        SortedMap<Integer, ChainHead> heads = new TreeMap<>();
+        for (Object[] row : rows) {
+            heads.put(((Number) row[0]).intValue(), new ChainHead(((Number) row[1]).longValue(), (String) row[2]));
+        }
+        return heads;
     }
 
     private boolean append(Batch batch, AuditEventEntity row, String content, String stored) {
@@ -134,7 +180,9 @@ public class AuditTrail {
         row.content = stored;
         // The row hash covers the timestamps: keep only what PostgreSQL stores (microseconds).
         row.occurredAt = row.occurredAt.truncatedTo(ChronoUnit.MICROS);
-        ChainHead head = batch.heads.computeIfAbsent(row.tenant, this::lockHead);
+        ChainKey chain = ChainKey.of(row);
+        row.chainPartition = chain.partition();
+        ChainHead head = batch.heads.computeIfAbsent(chain, this::lockHead);
         row.recordedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         row.chainSeq = head.seq() + 1;
         row.prevHash = head.hash();
@@ -142,32 +190,35 @@ public class AuditTrail {
         if (!audit.insertIfAbsent(row)) {
             return false;
         }
-        batch.heads.put(row.tenant, new ChainHead(row.chainSeq, row.rowHash));
-        batch.moved.add(row.tenant);
+        batch.heads.put(chain, new ChainHead(row.chainSeq, row.rowHash));
+        batch.moved.add(chain);
         return true;
     }
 
-    private ChainHead lockHead(String tenant) {
-        Optional<ChainHead> head = readHead(tenant, true);
+    private ChainHead lockHead(ChainKey chain) {
+        Optional<ChainHead> head = readHead(chain, true);
         if (head.isPresent()) {
             return head.get();
         }
-        // A tenant's first append: create the head; of two instances doing so at once, one waits for the other.
+        // A chain's first append: create the head; of two instances doing so at once, one waits for the other.
         entityManager.createNativeQuery("""
-                INSERT INTO audit_chain_heads (tenant, seq, hash) VALUES (:tenant, 0, :genesis)
-                ON CONFLICT (tenant) DO NOTHING
+                INSERT INTO audit_chain_heads (tenant, chain_partition, seq, hash) VALUES (:tenant, :partition, 0, :genesis)
+                ON CONFLICT (tenant, chain_partition) DO NOTHING
                 """)
-                .setParameter("tenant", tenant)
+                .setParameter("tenant", chain.tenant())
+                .setParameter("partition", chain.partition())
                 .setParameter("genesis", ChainHash.GENESIS)
                 .executeUpdate();
-        return readHead(tenant, true).orElseThrow(() -> new IllegalStateException("No chain head for " + tenant));
+        return readHead(chain, true).orElseThrow(() -> new IllegalStateException("No chain head for " + chain));
     }
 
-    private Optional<ChainHead> readHead(String tenant, boolean lock) {
+    private Optional<ChainHead> readHead(ChainKey chain, boolean lock) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery(
-                "SELECT seq, hash FROM audit_chain_heads WHERE tenant = :tenant" + (lock ? " FOR UPDATE" : ""))
-                .setParameter("tenant", tenant)
+                "SELECT seq, hash FROM audit_chain_heads WHERE tenant = :tenant AND chain_partition = :partition"
+                        + (lock ? " FOR UPDATE" : ""))
+                .setParameter("tenant", chain.tenant())
+                .setParameter("partition", chain.partition())
                 .getResultList();
         return rows.stream().findFirst()
                 .map(row -> new ChainHead(((Number) row[0]).longValue(), (String) row[1]));

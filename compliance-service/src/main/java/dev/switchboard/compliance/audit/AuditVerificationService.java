@@ -1,7 +1,12 @@
 package dev.switchboard.compliance.audit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,9 +18,11 @@ import dev.switchboard.events.AuditAnchor;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
- * Verifies a tenant's chain, for the HTTP endpoint and the command line alike: first the chain as stored (every
- * link, every row, the head), then against the tenant's latest anchor on {@code audit.anchors}, which catches a
- * tail rewritten together with its head.
+ * Verifies a tenant's audit trail, for the HTTP endpoint and the command line alike: each of its chains (one per
+ * source partition, {@link ChainKey}), first as stored (every link, every row, the head), then against the chain's
+ * latest anchor on {@code audit.anchors}, which catches a tail rewritten together with its head. The chains verified
+ * are every chain that has a head, rows or an anchor: a chain removed from the database altogether is still reported
+ * through its anchor.
  */
 @ApplicationScoped
 public class AuditVerificationService {
@@ -38,44 +45,56 @@ public class AuditVerificationService {
     }
 
     public VerificationReport verify(String tenant) {
-        // The anchor is read before the database: it was published after its row committed, so every row it names
-        // is already there when the walk starts, and appends made meanwhile cannot make it look ahead of the chain.
-        Optional<AuditAnchor> anchor;
+        // The anchors are read before the database: each was published after its row committed, so every row they
+        // name is already there when the walk starts, and appends made meanwhile cannot make one look ahead of its
+        // chain.
+        SortedMap<Integer, AuditAnchor> anchored;
         String notChecked = null;
         if (!checkAnchors) {
-            anchor = Optional.empty();
+            anchored = new TreeMap<>();
             notChecked = "switchboard.compliance.anchors.check is false (no Kafka)";
         } else {
             try {
-                anchor = anchors.latest(tenant);
+                anchored = anchors.latest(tenant);
             } catch (AnchorReader.AnchorsUnavailableException e) {
-                anchor = Optional.empty();
+                anchored = new TreeMap<>();
                 notChecked = e.getMessage();
             }
         }
-        Optional<AuditAnchor> anchored = anchor;
+        SortedMap<Integer, AuditAnchor> latest = anchored;
         String skipped = notChecked;
         return QuarkusTransaction.requiringNew().call(() -> {
-            Optional<ChainHead> head = trail.head(tenant);
-            VerificationReport chain = walk(tenant, head);
-            if (skipped != null) {
-                return VerificationReport.of(chain, AnchorCheck.notChecked(skipped), null);
+            SortedMap<Integer, ChainHead> heads = trail.heads(tenant);
+            SortedSet<Integer> partitions = new TreeSet<>(heads.keySet());
+            partitions.addAll(audit.chainPartitions(tenant));
+            partitions.addAll(latest.keySet());
+            List<ChainReport> chains = new ArrayList<>();
+            for (int partition : partitions) {
+                ChainKey chain = new ChainKey(tenant, partition);
+                Optional<ChainHead> head = Optional.ofNullable(heads.get(partition));
+                ChainReport walked = walk(chain, head);
+                if (skipped != null) {
+                    chains.add(ChainReport.of(walked, AnchorCheck.notChecked(skipped), null));
+                    continue;
+                }
+                Optional<AuditAnchor> anchor = Optional.ofNullable(latest.get(partition));
+                Optional<AuditEventEntity> row = anchor.flatMap(a -> audit.chainRow(chain, a.getChainSeq()));
+                AnchorVerifier.Outcome outcome = AnchorVerifier.compare(anchor, head, row);
+                chains.add(ChainReport.of(walked, outcome.check(), outcome.broken()));
             }
-            Optional<AuditEventEntity> row = anchored.flatMap(a -> audit.chainRow(tenant, a.getChainSeq()));
-            AnchorVerifier.Outcome outcome = AnchorVerifier.compare(anchored, head, row);
-            return VerificationReport.of(chain, outcome.check(), outcome.broken());
+            return VerificationReport.of(tenant, skipped, chains);
         });
     }
 
-    private VerificationReport walk(String tenant, Optional<ChainHead> head) {
+    private ChainReport walk(ChainKey chain, Optional<ChainHead> head) {
         // The head is read first and bounds the walk: rows appended meanwhile are not half-seen, and rows
         // missing at the end show as a head that points past the last row.
         long upTo = head.map(ChainHead::seq).orElse(Long.MAX_VALUE);
-        ChainVerifier verifier = new ChainVerifier(tenant);
+        ChainVerifier verifier = new ChainVerifier(chain.partition());
         AuditContents.Reader reader = contents.reader();
         long after = 0;
         while (true) {
-            List<AuditEventEntity> page = audit.chainPage(tenant, after, upTo, PAGE);
+            List<AuditEventEntity> page = audit.chainPage(chain, after, upTo, PAGE);
             for (AuditEventEntity row : page) {
                 if (!verifier.accept(row, reader.read(row))) {
                     return verifier.finish(head);

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import dev.switchboard.compliance.AuditEventEntity;
 
 /**
- * How a row is linked into its tenant's chain: {@code row_hash = SHA-256(prev_hash "\n" canonical(row))}, in
+ * How a row is linked into its chain (one per tenant and source partition, {@link ChainKey}): {@code row_hash = SHA-256(prev_hash "\n" canonical(row))}, in
  * lower-case hex. The canonical form lists the audited fields in a fixed order, each as
  * {@code name=length:value} (or {@code name=~} when null) on its own line, so no two different rows serialize
  * alike. It covers the content only through {@code content_digest}: the hash never depends on being able to

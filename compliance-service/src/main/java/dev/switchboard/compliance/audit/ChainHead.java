@@ -1,7 +1,7 @@
 package dev.switchboard.compliance.audit;
 
 /**
- * The last link of a tenant's chain (table {@code audit_chain_heads}).
+ * The last link of a chain (table {@code audit_chain_heads}, one row per tenant and chain partition).
  *
  * @param seq  the last row's {@code chain_seq}; 0 before the first row
  * @param hash the last row's {@code row_hash}; {@link ChainHash#GENESIS} before the first row

@@ -6,7 +6,7 @@ import dev.switchboard.compliance.AuditEventEntity;
 import dev.switchboard.compliance.audit.VerificationReport.BrokenLink;
 
 /**
- * Walks one tenant's chain, row after row in {@code chain_seq} order, and finds the first link that does not
+ * Walks one chain of a tenant ({@link ChainKey}), row after row in {@code chain_seq} order, and finds the first link that does not
  * hold: a missing or repeated sequence number, a {@code prev_hash} that is not the previous row's hash, a
  * {@code row_hash} that does not match the row's fields, or content that is still readable but no longer
  * matches its {@code content_digest}. Content that was erased is not a break: the hashes never depended on it.
@@ -23,14 +23,15 @@ public final class ChainVerifier {
     public static final String CONTENT_DIGEST_MISMATCH = "content does not match content_digest";
     public static final String HEAD_MISMATCH = "chain head does not match the last row";
 
-    private final String tenant;
+    private final int partition;
     private long expectedSeq = 1;
     private String previousHash = ChainHash.GENESIS;
     private long rowsChecked;
     private BrokenLink broken;
 
-    public ChainVerifier(String tenant) {
-        this.tenant = tenant;
+    /** @param partition the partition of the chain walked */
+    public ChainVerifier(int partition) {
+        this.partition = partition;
     }
 
     /**
@@ -54,8 +55,8 @@ public final class ChainVerifier {
         return true;
     }
 
-    /** The report, given the tenant's chain head as read before the rows (empty when the tenant has none). */
-    public VerificationReport finish(Optional<ChainHead> head) {
+    /** The report, given the chain's head as read before the rows (empty when the chain has none). */
+    public ChainReport finish(Optional<ChainHead> head) {
         if (broken == null) {
             long lastSeq = expectedSeq - 1;
             ChainHead expected = head.orElse(new ChainHead(0, ChainHash.GENESIS));
@@ -64,7 +65,7 @@ public final class ChainVerifier {
                         + expected.seq() + ", the last row found is " + lastSeq);
             }
         }
-        return new VerificationReport(tenant, broken == null, rowsChecked, broken == null ? null : VerificationReport.CHAIN,
+        return new ChainReport(partition, broken == null, rowsChecked, broken == null ? null : VerificationReport.CHAIN,
                 broken, null);
     }
 

@@ -18,7 +18,7 @@ public class DatabaseUserKeys implements UserKeys {
 
     @Override
     public byte[] keyFor(String tenant, String user) {
-        Optional<byte[]> existing = find(tenant, user);
+        Optional<byte[]> existing = read(tenant, user, true);
         if (existing.isPresent()) {
             return existing.get();
         }
@@ -31,14 +31,24 @@ public class DatabaseUserKeys implements UserKeys {
                 .setParameter("user", user)
                 .setParameter("key", ContentCipher.newKey())
                 .executeUpdate();
-        return find(tenant, user).orElseThrow(() -> new IllegalStateException("No data key for a user of " + tenant));
+        return read(tenant, user, true).orElseThrow(() -> new IllegalStateException("No data key for a user of " + tenant));
     }
 
     @Override
     public Optional<byte[]> find(String tenant, String user) {
+        return read(tenant, user, false);
+    }
+
+    /**
+     * @param share whether to hold a shared lock on the key until the transaction ends: an erasure's delete waits
+     *              for the appends that seal with the key (and an append waits for an erasure under way, then finds
+     *              no key and creates a new one), so no content is sealed with a key its erasure has destroyed
+     */
+    private Optional<byte[]> read(String tenant, String user, boolean share) {
         @SuppressWarnings("unchecked")
         List<byte[]> keys = entityManager.createNativeQuery(
-                "SELECT data_key FROM audit_user_keys WHERE tenant = :tenant AND user_id = :user")
+                "SELECT data_key FROM audit_user_keys WHERE tenant = :tenant AND user_id = :user"
+                        + (share ? " FOR SHARE" : ""))
                 .setParameter("tenant", tenant)
                 .setParameter("user", user)
                 .getResultList();

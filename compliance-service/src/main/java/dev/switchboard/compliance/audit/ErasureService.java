@@ -20,8 +20,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Erases a user's data: destroys the user's data key (their audited content can never be read again), audits
- * the erasure itself in the tenant's chain, then writes one {@code ErasureRequested} per session of the user to
- * {@code erasures}, where the services that keep session state (memory) tombstone it.
+ * the erasure itself in the tenant's requests chain ({@link ChainKey#REQUESTS}), then writes one
+ * {@code ErasureRequested} per session of the user to {@code erasures}, where the services that keep session state
+ * (memory) tombstone it.
  *
  * <p>The database work commits before anything is published. If publishing fails, the request fails and can
  * simply be made again: the key is already gone, the sessions are still found by the rows' {@code user_id},
@@ -93,8 +94,10 @@ public class ErasureService {
     }
 
     private Erasure shred(String tenant, String user, String requestedBy, Instant requestedAt) {
-        List<String> sessions = audit.sessionsOfUser(tenant, user);
+        // The key first: the delete waits for appends that are sealing with it, so the sessions read after it
+        // include theirs. The erasure's row is in the tenant's requests chain, which those appends do not lock.
         boolean keyDestroyed = keys.destroy(tenant, user);
+        List<String> sessions = audit.sessionsOfUser(tenant, user);
 
         AuditEventEntity row = new AuditEventEntity();
         row.eventId = UUID.randomUUID().toString();

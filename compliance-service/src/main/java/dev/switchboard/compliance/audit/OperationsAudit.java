@@ -30,8 +30,9 @@ import dev.switchboard.schemas.Topics;
 /**
  * Audits what operators and the supervisor change, rather than what users and agents say: a tenant's compliance
  * policy set or removed over HTTP, a supervisor policy read from {@code supervisor.policies}, a session replayed.
- * Each is one row in the tenant's chain with who did it ({@code actor}); a policy row carries the SHA-256 of the
- * policy record in the catalog's encoding (for a compliance policy, whose entries are sorted, exactly the bytes
+ * Each is one row with who did it ({@code actor}): a change requested over HTTP and a replay in the tenant's requests
+ * chain ({@link ChainKey#REQUESTS}), a supervisor policy record in the tenant's chain of the record's partition. A
+ * policy row carries the SHA-256 of the policy record in the catalog's encoding (for a compliance policy, whose entries are sorted, exactly the bytes
  * published), so an auditor can match the row with the record. Nothing in these rows is personal: their content is
  * kept plain.
  */

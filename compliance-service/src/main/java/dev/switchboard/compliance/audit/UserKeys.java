@@ -13,7 +13,11 @@ import java.util.Optional;
  */
 public interface UserKeys {
 
-    /** The user's key, created on first use; runs in the caller's transaction. */
+    /**
+     * The user's key, created on first use; runs in the caller's transaction. It must not return a key whose
+     * {@link #destroy} is under way: content sealed with it would be committed after the erasure and lost with it.
+     * The database keys take a shared lock on the key until the caller's transaction ends, which a destroy waits for.
+     */
     byte[] keyFor(String tenant, String user);
 
     /** The user's key, or empty once it was destroyed (or never created). */

@@ -1,25 +1,27 @@
 package dev.switchboard.compliance.audit;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
- * The result of verifying one tenant's chain: the chain as stored in the database, then its anchor.
+ * The result of verifying a tenant's audit trail: every one of its chains (one per source partition, see
+ * {@link ChainKey}), each in the database and against its anchor.
  *
- * @param tenant      the tenant
- * @param valid       whether every check that could be made holds ({@code anchor.status} says whether the anchor
- *                    was one of them)
- * @param rowsChecked how many rows were examined, the broken one included
- * @param failedCheck {@value #CHAIN} when a link, a row or the head in the database does not hold,
- *                    {@value #ANCHOR} when the database chain holds but does not contain its anchor; null when valid
- * @param firstBroken the first link that does not hold; {@code null} when the chain is valid
- * @param anchor      what the comparison with the tenant's anchor found
+ * @param tenant            the tenant
+ * @param valid             whether every chain is valid ({@link ChainReport#valid()})
+ * @param rowsChecked       how many rows were examined, in all chains
+ * @param brokenChains      the partitions of the chains that are not valid, in order; empty when valid
+ * @param anchorsNotChecked why the anchors could not be checked (then no chain's anchor was); null when they were read
+ * @param chains            each chain's report, by partition: every chain that has a head, rows or an anchor
  */
-public record VerificationReport(String tenant, boolean valid, long rowsChecked, String failedCheck,
-        BrokenLink firstBroken, AnchorCheck anchor) {
+public record VerificationReport(String tenant, boolean valid, long rowsChecked, List<Integer> brokenChains,
+        String anchorsNotChecked, List<ChainReport> chains) {
 
     public static final String CHAIN = "chain";
     public static final String ANCHOR = "anchor";
 
     /**
-     * Where the chain first breaks.
+     * Where a chain first breaks.
      *
      * @param chainSeq the row's place in the chain (or the head's, when the head does not match the last row, or
      *                 the anchor's, when the anchor is not in the chain)
@@ -30,14 +32,15 @@ public record VerificationReport(String tenant, boolean valid, long rowsChecked,
     public record BrokenLink(Long chainSeq, String eventId, Long id, String reason) {
     }
 
-    /** The database chain's report completed with the anchor's check. */
-    static VerificationReport of(VerificationReport chain, AnchorCheck anchor, BrokenLink anchorBreak) {
-        if (!chain.valid()) {
-            return new VerificationReport(chain.tenant(), false, chain.rowsChecked(), CHAIN, chain.firstBroken(), anchor);
-        }
-        if (anchorBreak != null) {
-            return new VerificationReport(chain.tenant(), false, chain.rowsChecked(), ANCHOR, anchorBreak, anchor);
-        }
-        return new VerificationReport(chain.tenant(), true, chain.rowsChecked(), null, null, anchor);
+    /** The tenant's report over its chains' reports. */
+    static VerificationReport of(String tenant, String anchorsNotChecked, List<ChainReport> chains) {
+        List<Integer> broken = chains.stream().filter(chain -> !chain.valid()).map(ChainReport::partition).toList();
+        return new VerificationReport(tenant, broken.isEmpty(), chains.stream().mapToLong(ChainReport::rowsChecked).sum(),
+                broken, anchorsNotChecked, List.copyOf(chains));
+    }
+
+    /** The report of one chain, if the tenant has it. */
+    public Optional<ChainReport> chain(int partition) {
+        return chains.stream().filter(chain -> chain.partition() == partition).findFirst();
     }
 }

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * {@code verify-audit <tenant>} on the command line: verifies the tenant's chain in the database and against its
- * anchor, prints the report as JSON, and gives the exit code: {@value #VALID} when the chain is valid and its anchor
- * was checked, {@value #BROKEN} when it is broken, {@value #ANCHOR_NOT_CHECKED} when the database chain is valid but
- * the anchor could not be checked (no Kafka configured or reachable), which the output says too.
+ * {@code verify-audit <tenant>} on the command line: verifies every chain of the tenant in the database and against
+ * its anchor, prints the report as JSON, and gives the exit code: {@value #VALID} when every chain is valid and the
+ * anchors were checked, {@value #BROKEN} when a chain is broken, {@value #ANCHOR_NOT_CHECKED} when the database chains
+ * are valid but the anchors could not be checked (no Kafka configured or reachable), which the output says too.
  */
 @ApplicationScoped
 public class VerifyAuditCommand {
@@ -40,9 +40,9 @@ public class VerifyAuditCommand {
         if (!report.valid()) {
             return BROKEN;
         }
-        if (report.anchor().status() == AnchorCheck.Status.NOT_CHECKED) {
-            out.println("The anchor was NOT checked (" + report.anchor().detail() + "): only the database chain was "
-                    + "verified, which does not detect a tail rewritten together with its head.");
+        if (report.anchorsNotChecked() != null) {
+            out.println("The anchors were NOT checked (" + report.anchorsNotChecked() + "): only the database chains "
+                    + "were verified, which does not detect a tail rewritten together with its head.");
             return ANCHOR_NOT_CHECKED;
         }
         return VALID;

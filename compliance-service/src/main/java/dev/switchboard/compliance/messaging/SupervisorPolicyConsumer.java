@@ -20,8 +20,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 /**
  * Reads {@code supervisor.policies} (compacted, key = tenant; written only by the supervisor, which sets
  * {@code updatedBy} from the operator's verified token) and appends one {@code POLICY_CHANGE} row per record to the
- * tenant's chain, so the supervisor's routing rules and budgets are as accountable as compliance's own policy. A
- * tombstone is a removal, audited with the operator the {@value #ACTOR_HEADER} header names. Writes nothing to Kafka except records that cannot be decoded or audited, which go to
+ * tenant's chain of the record's partition, so the supervisor's routing rules and budgets are as accountable as
+ * compliance's own policy. A tombstone is a removal, audited with the operator the {@value #ACTOR_HEADER} header names. Writes nothing to Kafka except records that cannot be decoded or audited, which go to
  * {@code deadletters} with the reason.
  *
  * <p>Idempotent on the record's position: a record read again (after a crash before the offset commit, or by a new

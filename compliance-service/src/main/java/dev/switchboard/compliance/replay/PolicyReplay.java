@@ -39,8 +39,8 @@ import dev.switchboard.schemas.serde.AvroSerializer;
  * {@code replay.<run>.turns.cleared}, {@code replay.<run>.turns.rejected} and
  * {@code replay.<run>.agent.results.cleared} (one partition, kept 7 days). Nothing is written to the live topics,
  * and the replayed events are not audited again: a replay shows what a policy does to a real conversation without
- * touching live state. The replay itself is audited, as one {@code REPLAY} row in the tenant's chain naming who ran
- * it. Only the tenant's own events of the session are replayed ({@link SessionTimeline}: never another tenant's
+ * touching live state. The replay itself is audited, as one {@code REPLAY} row in the tenant's requests chain naming
+ * who ran it. Only the tenant's own events of the session are replayed ({@link SessionTimeline}: never another tenant's
  * events on the same key, never a result refused for its ticket). Its clients connect as the service's principal
  * ({@link KafkaClientConfig}).
  */

@@ -37,6 +37,7 @@ public record AuditEventView(
         String decisionCode,
         String agent,
         String taskId,
+        Integer chainPartition,
         Long chainSeq,
         String rowHash) {
 
@@ -44,6 +45,7 @@ public record AuditEventView(
         return new AuditEventView(row.id, row.eventId, row.eventType, row.tenant, row.sessionId, row.turnId,
                 row.userId, row.actor, row.clearedEventId, row.sourceTopic, row.sourcePartition, row.sourceOffset,
                 content.json(), content.erased(), row.contentDigest, row.redactions, row.occurredAt, row.recordedAt,
-                row.decision, row.decisionCode, row.agent, row.taskId, row.chainSeq, row.rowHash);
+                row.decision, row.decisionCode, row.agent, row.taskId, row.chainPartition, row.chainSeq,
+                row.rowHash);
     }
 }

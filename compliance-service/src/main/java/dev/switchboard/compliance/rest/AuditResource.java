@@ -29,7 +29,7 @@ import dev.switchboard.runtime.security.Roles;
 /**
  * A tenant's audit trail, for its auditors and operators. Every route belongs to the path's tenant (the runtime's
  * {@code TenantAccessFilter} answers 404 to a caller of another tenant); a session is the tenant's only when the
- * tenant's chain has rows of it, so another tenant's session, or one never seen, is a 404 as well, and nothing
+ * tenant's chains have rows of it, so another tenant's session, or one never seen, is a 404 as well, and nothing
  * here ever returns a row of another tenant. Runs on a worker thread (blocking signatures).
  */
 @Path("/v1/tenants/{tenant}/audit")
@@ -95,7 +95,7 @@ public class AuditResource {
     /**
      * Re-runs compliance over the session's recorded raw events under today's policy, into topics of a run of
      * its own ({@code replay.<run>.*}); live topics are never written, and the replay is audited as one row of the
-     * tenant's chain with the operator as its actor.
+     * tenant's requests chain with the operator as its actor.
      */
     @POST
     @Path("/sessions/{sessionId}/replay")
@@ -106,10 +106,10 @@ public class AuditResource {
     }
 
     /**
-     * Verifies the tenant's hash chain in the database and against its anchor, and reports the first broken link;
-     * 200 with {@code valid: false} when it is broken (the request succeeded, the chain did not). A tenant with no
-     * rows has a valid, empty chain. Admins may verify any tenant's chain, the platform chain included: the report
-     * holds no content.
+     * Verifies every hash chain of the tenant (one per source partition) in the database and against its anchor, and
+     * reports each chain with its first broken link; 200 with {@code valid: false} when one is broken (the request
+     * succeeded, the chain did not). A tenant with no rows has no chains and is valid. Admins may verify any
+     * tenant's chains, the platform chain included: the report holds no content.
      */
     @GET
     @Path("/verify")

@@ -32,7 +32,7 @@ import dev.switchboard.schemas.Topics;
  * actions, and where they come from); PUT publishes a change to {@code compliance.policies} after validating it
  * (entries it leaves out keep their configured value); DELETE publishes a tombstone. Every instance applies a
  * published policy as soon as it reads it. A change is made by the tenant's operator, recorded as
- * {@code updatedBy} (the verified caller, never a body field), and audited in the tenant's chain before it is
+ * {@code updatedBy} (the verified caller, never a body field), and audited in the tenant's requests chain before it is
  * published.
  */
 @Path("/v1/tenants/{tenant}/compliance-policy")

@@ -3,6 +3,7 @@ package dev.switchboard.compliance.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -75,14 +76,14 @@ class AnchorVerifierTest {
 
     @Test
     void aReportIsBrokenByTheChainFirstThenByTheAnchor() {
-        VerificationReport chainBroken = new VerificationReport("acme", false, 3, VerificationReport.CHAIN,
+        ChainReport chainBroken = new ChainReport(0, false, 3, VerificationReport.CHAIN,
                 new VerificationReport.BrokenLink(3L, "e3", 3L, ChainVerifier.ROW_HASH_MISMATCH), null);
-        VerificationReport chainValid = new VerificationReport("acme", true, 5, null, null, null);
+        ChainReport chainValid = new ChainReport(1, true, 5, null, null, null);
         AnchorVerifier.Outcome anchorBroken = AnchorVerifier.compare(Optional.of(ANCHOR),
                 Optional.of(new ChainHead(3, "d")), Optional.empty());
 
-        VerificationReport both = VerificationReport.of(chainBroken, anchorBroken.check(), anchorBroken.broken());
-        VerificationReport anchorOnly = VerificationReport.of(chainValid, anchorBroken.check(), anchorBroken.broken());
+        ChainReport both = ChainReport.of(chainBroken, anchorBroken.check(), anchorBroken.broken());
+        ChainReport anchorOnly = ChainReport.of(chainValid, anchorBroken.check(), anchorBroken.broken());
 
         assertThat(both.failedCheck()).isEqualTo(VerificationReport.CHAIN);
         assertThat(both.firstBroken().reason()).isEqualTo(ChainVerifier.ROW_HASH_MISMATCH);
@@ -90,6 +91,35 @@ class AnchorVerifierTest {
         assertThat(anchorOnly.valid()).isFalse();
         assertThat(anchorOnly.failedCheck()).isEqualTo(VerificationReport.ANCHOR);
         assertThat(anchorOnly.firstBroken().chainSeq()).isEqualTo(5);
+    }
+
+    @Test
+    void aTenantsReportIsValidOnlyWhenEveryChainIsAndNamesTheBrokenOnes() {
+        ChainReport intact = ChainReport.of(new ChainReport(0, true, 4, null, null, null), AnchorCheck.noAnchor(), null);
+        ChainReport broken = ChainReport.of(new ChainReport(3, false, 2, VerificationReport.CHAIN,
+                new VerificationReport.BrokenLink(2L, "e2", 9L, ChainVerifier.ROW_HASH_MISMATCH), null),
+                AnchorCheck.noAnchor(), null);
+
+        VerificationReport report = VerificationReport.of("acme", null, List.of(intact, broken));
+
+        assertThat(report.valid()).isFalse();
+        assertThat(report.rowsChecked()).isEqualTo(6);
+        assertThat(report.brokenChains()).containsExactly(3);
+        assertThat(report.chain(0)).get().extracting(ChainReport::valid).isEqualTo(true);
+        assertThat(report.chain(3)).get().extracting(ChainReport::firstBroken)
+                .extracting(VerificationReport.BrokenLink::chainSeq).isEqualTo(2L);
+        assertThat(VerificationReport.of("acme", null, List.of(intact)).valid()).isTrue();
+        assertThat(VerificationReport.of("acme", null, List.of()).valid()).isTrue();
+    }
+
+    @Test
+    void anAnchorKeyNamesItsChainAndAKeyWithoutPartitionTheLegacyChain() {
+        assertThat(ChainKey.ofAnchorKey(new ChainKey("acme", 3).id())).isEqualTo(new ChainKey("acme", 3));
+        assertThat(ChainKey.ofAnchorKey("acme/-1")).isEqualTo(new ChainKey("acme", ChainKey.REQUESTS));
+        assertThat(ChainKey.ofAnchorKey("acme")).isEqualTo(new ChainKey("acme", ChainKey.LEGACY));
+        assertThat(ChainKey.ofAnchorKey("a/b/2")).isEqualTo(new ChainKey("a/b", 2));
+        assertThat(ChainKey.ofAnchorKey("a/b")).isEqualTo(new ChainKey("a/b", ChainKey.LEGACY));
+        assertThat(ChainKey.ofAnchorKey("acme/")).isEqualTo(new ChainKey("acme/", ChainKey.LEGACY));
     }
 
     private static AuditEventEntity row(long seq, String hash) {

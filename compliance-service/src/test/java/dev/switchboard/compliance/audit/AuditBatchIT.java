@@ -3,7 +3,13 @@ package dev.switchboard.compliance.audit;
 import static dev.switchboard.compliance.audit.AuditFixtures.turn;
 import static dev.switchboard.compliance.audit.AuditFixtures.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -36,7 +44,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The batch path against a real PostgreSQL: one database transaction per batch keeps one audit row per event and
- * gap-free, valid chains, also when two instances append batches for the same tenants at the same time.
+ * gap-free, valid chains, also when two instances append batches for the same chains at the same time; batches of one
+ * tenant from different partitions append to different chains and never wait for each other.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, initArgs = {
@@ -55,6 +64,9 @@ class AuditBatchIT {
     @Inject
     AuditVerificationService verification;
 
+    @Inject
+    DataSource database;
+
     private static Sourced<TurnReceived> at(TurnReceived turn, int partition, long offset) {
         return new Sourced<>(turn, new SourcePosition("turns.raw", partition, offset));
     }
@@ -71,18 +83,18 @@ class AuditBatchIT {
         assertThat(cleared).extracting(Clearance::outcome)
                 .containsExactly(AuditOutcome.RECORDED, AuditOutcome.RECORDED, AuditOutcome.DUPLICATE);
         assertThat(((TurnReceived) cleared.get(1).event()).getText()).isEqualTo("my mail is [EMAIL]");
-        assertThat(chain(tenant)).extracting(row -> row.eventId)
+        assertThat(chain(new ChainKey(tenant, 0))).extracting(row -> row.eventId)
                 .containsExactly(first.getEnvelope().getEventId(), second.getEnvelope().getEventId());
 
         // The same batch read again (its Kafka transaction aborted): nothing new, both published again.
         assertThat(compliance.clearTurns(batch)).extracting(Clearance::outcome)
                 .containsExactly(AuditOutcome.REDELIVERED, AuditOutcome.REDELIVERED, AuditOutcome.DUPLICATE);
-        assertThat(chain(tenant)).hasSize(2);
+        assertThat(chain(new ChainKey(tenant, 0))).hasSize(2);
         assertThat(verification.verify(tenant).valid()).isTrue();
     }
 
     @Test
-    void concurrentBatchesOfTwoInstancesForTheSameTenantsMakeGapFreeValidChains() throws Exception {
+    void concurrentBatchesOfTwoInstancesForTheSameChainsMakeGapFreeValidChains() throws Exception {
         String acme = uniqueTenant();
         String globex = uniqueTenant();
         int instances = 2;
@@ -92,18 +104,19 @@ class AuditBatchIT {
         try {
             List<Future<Integer>> done = new ArrayList<>();
             for (int instance = 0; instance < instances; instance++) {
-                int partition = instance;
+                int self = instance;
                 Callable<Integer> work = () -> {
                     int recorded = 0;
                     for (int b = 0; b < batches; b++) {
                         List<Sourced<TurnReceived>> batch = new ArrayList<>();
                         for (int i = 0; i < perBatch; i++) {
-                            String tenant = (i + partition) % 2 == 0 ? acme : globex;
-                            batch.add(at(turn(tenant, "user-" + partition, "s-" + partition, "t" + b + "-" + i,
-                                    "message " + i), partition, (long) b * perBatch + i));
+                            // Both instances' batches hold events of both tenants from both partitions: four chains.
+                            String tenant = (i / 2 + self) % 2 == 0 ? acme : globex;
+                            batch.add(at(turn(tenant, "user-" + self, "s-" + self, "t" + b + "-" + i, "message " + i),
+                                    i % 2, self * 100_000L + (long) b * perBatch + i));
                         }
-                        // Each instance meets the tenants in its own order; the heads are locked in one order.
-                        if (partition == 1) {
+                        // Each instance meets the chains in its own order; the heads are locked in one order.
+                        if (self == 1) {
                             Collections.reverse(batch);
                         }
                         recorded += (int) compliance.clearTurns(batch).stream()
@@ -121,18 +134,135 @@ class AuditBatchIT {
         }
 
         for (String tenant : List.of(acme, globex)) {
-            List<AuditEventEntity> rows = chain(tenant);
-            assertThat(rows).hasSize(instances * batches * perBatch / 2);
-            for (int i = 0; i < rows.size(); i++) {
-                assertThat(rows.get(i).chainSeq).isEqualTo(i + 1L);
+            for (int partition : List.of(0, 1)) {
+                assertGapFree(chain(new ChainKey(tenant, partition)), instances * batches * perBatch / 4);
             }
             VerificationReport report = verification.verify(tenant);
             assertThat(report.valid()).as("%s", report).isTrue();
-            assertThat(report.rowsChecked()).isEqualTo(rows.size());
+            assertThat(report.chains()).extracting(ChainReport::partition).containsExactly(0, 1);
+            assertThat(report.rowsChecked()).isEqualTo(instances * batches * perBatch / 2);
         }
     }
 
-    private List<AuditEventEntity> chain(String tenant) {
-        return QuarkusTransaction.requiringNew().call(() -> audit.chainPage(tenant, 0, Long.MAX_VALUE, 10_000));
+    /**
+     * Two consumers of one tenant's events, one per partition (as two instances of the service own them), append at
+     * the same time: each to its own chain, never waiting for the other, and every chain verifies.
+     */
+    @Test
+    void twoConsumersOfOneTenantOnTwoPartitionsAppendToTwoChainsThatVerify() throws Exception {
+        String tenant = uniqueTenant();
+        int batches = 10;
+        int perBatch = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int partition = 0; partition < 2; partition++) {
+                int own = partition;
+                done.add(pool.submit(() -> {
+                    int recorded = 0;
+                    for (int b = 0; b < batches; b++) {
+                        List<Sourced<TurnReceived>> batch = new ArrayList<>();
+                        for (int i = 0; i < perBatch; i++) {
+                            batch.add(at(turn(tenant, "user-" + (i % 3), "s-" + own + "-" + (i % 4), "t" + b + "-" + i,
+                                    "message " + i), own, (long) b * perBatch + i));
+                        }
+                        recorded += (int) compliance.clearTurns(batch).stream()
+                                .filter(c -> c.outcome() == AuditOutcome.RECORDED).count();
+                    }
+                    return recorded;
+                }));
+            }
+            for (Future<Integer> future : done) {
+                assertThat(future.get(120, TimeUnit.SECONDS)).isEqualTo(batches * perBatch);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (int partition : List.of(0, 1)) {
+            List<AuditEventEntity> rows = chain(new ChainKey(tenant, partition));
+            assertGapFree(rows, batches * perBatch);
+            assertThat(rows).allSatisfy(row -> {
+                assertThat(row.sourcePartition).isEqualTo(row.chainPartition);
+                assertThat(row.sessionId).startsWith("s-" + row.chainPartition + "-");
+            });
+        }
+        VerificationReport report = verification.verify(tenant);
+        assertThat(report.valid()).as("%s", report).isTrue();
+        assertThat(report.rowsChecked()).isEqualTo(2 * batches * perBatch);
+        assertThat(report.chains()).extracting(ChainReport::partition, ChainReport::rowsChecked)
+                .containsExactly(tuple(0, (long) batches * perBatch), tuple(1, (long) batches * perBatch));
+    }
+
+    /**
+     * The head of a tenant's partition-0 chain is held by another transaction (as by an instance in the middle of a
+     * long batch): a batch of the same tenant from partition 1 commits meanwhile, while a batch from partition 0
+     * waits for the head, as every batch of the tenant did while it had one chain, and commits once it is released.
+     */
+    @Test
+    void aBatchOfOnePartitionCommitsWhileTheSameTenantsHeadOfAnotherPartitionIsHeld() throws Exception {
+        String tenant = uniqueTenant();
+        compliance.clearTurns(List.of(at(turn(tenant, "alice", "s-0", "t0", "opening 0"), 0, 0)));
+        compliance.clearTurns(List.of(at(turn(tenant, "bob", "s-1", "t0", "opening 1"), 1, 0)));
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Connection holder = database.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "SELECT seq FROM audit_chain_heads WHERE tenant = ? AND chain_partition = 0 FOR UPDATE")) {
+                lock.setString(1, tenant);
+                try (var head = lock.executeQuery()) {
+                    assertThat(head.next()).isTrue();
+                }
+            }
+
+            Future<List<Clearance<SpecificRecord>>> partition0 = pool.submit(() -> compliance.clearTurns(List.of(
+                    at(turn(tenant, "alice", "s-0", "t1", "while held 0"), 0, 1))));
+            Future<List<Clearance<SpecificRecord>>> partition1 = pool.submit(() -> compliance.clearTurns(List.of(
+                    at(turn(tenant, "bob", "s-1", "t1", "while held 1"), 1, 1),
+                    at(turn(tenant, "bob", "s-1", "t2", "while held 2"), 1, 2))));
+
+            // Partition 1's batch commits although partition 0's head is held...
+            assertThat(partition1.get(20, TimeUnit.SECONDS)).extracting(Clearance::outcome)
+                    .containsExactly(AuditOutcome.RECORDED, AuditOutcome.RECORDED);
+            assertThat(chain(new ChainKey(tenant, 1))).hasSize(3);
+            // ...and partition 0's batch waits in the database for the held head.
+            await().atMost(Duration.ofSeconds(20)).until(() -> waitersOnChainHeads() > 0);
+            assertThat(partition0.isDone()).isFalse();
+            assertThat(chain(new ChainKey(tenant, 0))).hasSize(1);
+
+            holder.rollback();
+            assertThat(partition0.get(20, TimeUnit.SECONDS)).extracting(Clearance::outcome)
+                    .containsExactly(AuditOutcome.RECORDED);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertGapFree(chain(new ChainKey(tenant, 0)), 2);
+        assertGapFree(chain(new ChainKey(tenant, 1)), 3);
+        VerificationReport report = verification.verify(tenant);
+        assertThat(report.valid()).as("%s", report).isTrue();
+        assertThat(report.chains()).extracting(ChainReport::partition).containsExactly(0, 1);
+    }
+
+    private int waitersOnChainHeads() throws SQLException {
+        try (Connection connection = database.getConnection(); var statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND query LIKE '%audit_chain_heads%' AND pid <> pg_backend_pid()")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private static void assertGapFree(List<AuditEventEntity> rows, int size) {
+        assertThat(rows).hasSize(size);
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(rows.get(i).chainSeq).isEqualTo(i + 1L);
+            assertThat(rows.get(i).prevHash).isEqualTo(i == 0 ? ChainHash.GENESIS : rows.get(i - 1).rowHash);
+        }
+    }
+
+    private List<AuditEventEntity> chain(ChainKey chain) {
+        return QuarkusTransaction.requiringNew().call(() -> audit.chainPage(chain, 0, Long.MAX_VALUE, 10_000));
     }
 }

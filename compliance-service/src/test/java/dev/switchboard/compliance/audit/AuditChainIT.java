@@ -41,7 +41,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Appending to the per-tenant chains against a real PostgreSQL. */
+/** Appending to the chains of tenants and partitions against a real PostgreSQL. */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, initArgs = {
         @ResourceArg(name = "principal", value = "compliance"),
@@ -109,6 +109,7 @@ class AuditChainIT {
     @Test
     void concurrentAppendsFromManyThreadsMakeOneGapFreeValidChain() throws Exception {
         String tenant = uniqueTenant();
+        ChainKey chain = new ChainKey(tenant, 0);
         int threads = 8;
         int perThread = 10;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -122,7 +123,7 @@ class AuditChainIT {
                     for (int i = 0; i < perThread; i++) {
                         outcomes.add(compliance.clearTurn(
                                 turn(tenant, "user-" + thread, "s-" + thread, "t" + i, "message " + i),
-                                new SourcePosition("turns.raw", thread, i)).outcome());
+                                new SourcePosition("turns.raw", 0, thread * perThread + i)).outcome());
                     }
                     return outcomes;
                 };
@@ -147,14 +148,15 @@ class AuditChainIT {
 
         // Anchored in batches: the head ends up anchored, with at most one anchor per flush (every 200 ms in tests)
         // while appending, and one after.
-        await().atMost(Duration.ofSeconds(20)).until(() -> anchors.latest(tenant)
+        await().atMost(Duration.ofSeconds(20)).until(() -> anchors.latest(chain)
                 .map(anchor -> anchor.getChainSeq() == threads * perThread).orElse(false));
-        assertThat(verification.verify(tenant).anchor().status()).isEqualTo(AnchorCheck.Status.MATCHES);
+        assertThat(verification.verify(tenant).chain(0).orElseThrow().anchor().status())
+                .isEqualTo(AnchorCheck.Status.MATCHES);
         var anchorBytes = new Topic<>(Topics.AUDIT_ANCHORS.name(), Topics.AUDIT_ANCHORS.keySerde(), Serdes.ByteArray(),
                 Topics.AUDIT_ANCHORS.cleanup(), Topics.AUDIT_ANCHORS.partitions());
         AnchorReader.AnchorDeserializer decoder = new AnchorReader.AnchorDeserializer();
         try (var published = TopicReader.fromBeginning(EmbeddedKafka.shared().clientProperties("admin"), anchorBytes)) {
-            List<ConsumerRecord<String, byte[]>> records = published.until(tenant, found -> !found.isEmpty()
+            List<ConsumerRecord<String, byte[]>> records = published.until(chain.id(), found -> !found.isEmpty()
                     && decoder.deserialize(anchorBytes.name(), found.get(found.size() - 1).value()).getChainSeq()
                             == threads * perThread, Duration.ofSeconds(20));
             assertThat(records).as("anchors of %d appends in %d ms", threads * perThread, appendingMillis)
@@ -206,12 +208,14 @@ class AuditChainIT {
         assertThat(chain(tenant)).hasSize(1);
     }
 
+    /** The tenant's chain of partition 0, where {@link #position} reads from. */
     private List<AuditEventEntity> chain(String tenant) {
-        return QuarkusTransaction.requiringNew().call(() -> audit.chainPage(tenant, 0, Long.MAX_VALUE, 10_000));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> audit.chainPage(new ChainKey(tenant, 0), 0, Long.MAX_VALUE, 10_000));
     }
 
     private ChainHead head(String tenant) {
-        return QuarkusTransaction.requiringNew().call(() -> trail.head(tenant).orElseThrow());
+        return QuarkusTransaction.requiringNew().call(() -> trail.head(new ChainKey(tenant, 0)).orElseThrow());
     }
 
     private static SourcePosition position(long offset) {

@@ -20,7 +20,7 @@ class ChainVerifierTest {
     void anIntactChainIsValid() {
         List<AuditEventEntity> rows = chain(5);
 
-        VerificationReport report = verify(rows, head(rows));
+        ChainReport report = verify(rows, head(rows));
 
         assertThat(report.valid()).isTrue();
         assertThat(report.rowsChecked()).isEqualTo(5);
@@ -29,7 +29,7 @@ class ChainVerifierTest {
 
     @Test
     void anEmptyChainWithoutHeadIsValid() {
-        assertThat(new ChainVerifier("t").finish(Optional.empty()).valid()).isTrue();
+        assertThat(new ChainVerifier(0).finish(Optional.empty()).valid()).isTrue();
     }
 
     @Test
@@ -38,7 +38,7 @@ class ChainVerifierTest {
         ChainHead head = head(rows);
         rows.get(2).decision = "CLEARED";
 
-        VerificationReport report = verify(rows, head);
+        ChainReport report = verify(rows, head);
 
         assertThat(report.valid()).isFalse();
         assertThat(report.rowsChecked()).isEqualTo(3);
@@ -54,7 +54,7 @@ class ChainVerifierTest {
         rows.get(2).turnId = "forged";
         rows.get(2).rowHash = ChainHash.rowHash(rows.get(2));
 
-        VerificationReport report = verify(rows, head);
+        ChainReport report = verify(rows, head);
 
         assertThat(report.firstBroken().chainSeq()).isEqualTo(4);
         assertThat(report.firstBroken().reason()).isEqualTo(ChainVerifier.PREV_HASH_DOES_NOT_LINK);
@@ -66,7 +66,7 @@ class ChainVerifierTest {
         ChainHead head = head(rows);
         rows.remove(2);
 
-        VerificationReport report = verify(rows, head);
+        ChainReport report = verify(rows, head);
 
         assertThat(report.firstBroken().chainSeq()).isEqualTo(4);
         assertThat(report.firstBroken().reason()).startsWith(ChainVerifier.SEQUENCE_GAP).contains("expected chain_seq 3");
@@ -78,7 +78,7 @@ class ChainVerifierTest {
         ChainHead head = head(rows);
         rows.remove(4);
 
-        VerificationReport report = verify(rows, head);
+        ChainReport report = verify(rows, head);
 
         assertThat(report.valid()).isFalse();
         assertThat(report.firstBroken().chainSeq()).isEqualTo(5);
@@ -89,12 +89,12 @@ class ChainVerifierTest {
     @Test
     void readableContentMustMatchItsDigestButErasedContentNeedNot() {
         List<AuditEventEntity> rows = chain(3);
-        ChainVerifier verifier = new ChainVerifier("t");
+        ChainVerifier verifier = new ChainVerifier(0);
         assertThat(verifier.accept(rows.get(0), StoredContent.readable(content(1)))).isTrue();
         assertThat(verifier.accept(rows.get(1), StoredContent.erasedContent())).isTrue();
         assertThat(verifier.accept(rows.get(2), StoredContent.readable("{\"text\":\"changed\"}"))).isFalse();
 
-        VerificationReport report = verifier.finish(Optional.of(head(rows)));
+        ChainReport report = verifier.finish(Optional.of(head(rows)));
 
         assertThat(report.firstBroken().chainSeq()).isEqualTo(3);
         assertThat(report.firstBroken().reason()).isEqualTo(ChainVerifier.CONTENT_DIGEST_MISMATCH);
@@ -103,7 +103,7 @@ class ChainVerifierTest {
     @Test
     void contentThatNoLongerDecryptsIsABreak() {
         List<AuditEventEntity> rows = chain(1);
-        ChainVerifier verifier = new ChainVerifier("t");
+        ChainVerifier verifier = new ChainVerifier(0);
         verifier.accept(rows.get(0), StoredContent.unreadable(AuditContents.DOES_NOT_DECRYPT));
 
         assertThat(verifier.finish(Optional.of(head(rows))).firstBroken().reason())
@@ -123,8 +123,8 @@ class ChainVerifierTest {
         assertThat(ChainHash.canonical(a)).isNotEqualTo(ChainHash.canonical(b));
     }
 
-    private static VerificationReport verify(List<AuditEventEntity> rows, ChainHead head) {
-        ChainVerifier verifier = new ChainVerifier("t");
+    private static ChainReport verify(List<AuditEventEntity> rows, ChainHead head) {
+        ChainVerifier verifier = new ChainVerifier(0);
         for (AuditEventEntity row : rows) {
             if (!verifier.accept(row, StoredContent.erasedContent())) {
                 break;

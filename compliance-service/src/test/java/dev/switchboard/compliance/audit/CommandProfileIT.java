@@ -67,6 +67,6 @@ class CommandProfileIT {
 
         assertThat(exit).isEqualTo(VerifyAuditCommand.ANCHOR_NOT_CHECKED).isEqualTo(3);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"valid\" : true").contains("\"rowsChecked\" : 0")
-                .contains("\"status\" : \"NOT_CHECKED\"").contains("The anchor was NOT checked");
+                .contains("\"anchorsNotChecked\" : \"").contains("The anchors were NOT checked");
     }
 }

@@ -112,16 +112,18 @@ class ErasureIT {
                 .body("[0].content.text", is("bob says hello"))
                 .body("[0].erased", is(false));
 
-        // The chain still verifies, and the erasure is its last link, with nothing of what was erased.
+        // The chains still verify, and the erasure is a link of the tenant's requests chain (it was read from no
+        // record), with nothing of what was erased.
         auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify").then().statusCode(200)
                 .body("valid", is(true))
                 .body("rowsChecked", is(5))
                 .body("firstBroken", nullValue());
         List<AuditEventEntity> chain = QuarkusTransaction.requiringNew()
-                .call(() -> audit.chainPage(tenant, 0, Long.MAX_VALUE, 100));
+                .call(() -> audit.chainPage(new ChainKey(tenant, ChainKey.REQUESTS), 0, Long.MAX_VALUE, 100));
         AuditEventEntity erasure = chain.get(chain.size() - 1);
         assertThat(erasure.eventType).isEqualTo(EventType.ERASURE);
-        assertThat(erasure.chainSeq).isEqualTo(5);
+        assertThat(erasure.chainPartition).isEqualTo(ChainKey.REQUESTS);
+        assertThat(erasure.chainSeq).isEqualTo(1);
         assertThat(erasure.userId).isEqualTo("alice");
         assertThat(erasure.actor).isEqualTo(operatorActor(tenant));
         assertThat(erasure.decision).isEqualTo(ErasureService.ERASED);

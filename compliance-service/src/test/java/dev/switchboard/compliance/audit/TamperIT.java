@@ -6,6 +6,8 @@ import static dev.switchboard.compliance.audit.AuditFixtures.uniqueTenant;
 import static dev.switchboard.compliance.TestHttp.auditorOf;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -38,8 +40,9 @@ import io.restassured.http.ContentType;
 
 /**
  * Someone with write access to PostgreSQL changes the trail behind the service's back: verify points at it, in the
- * database alone where it can, and through the chain's anchor on {@code audit.anchors} where the database chain was
- * rewritten consistently (hashes recomputed, head moved).
+ * chain where it happened (a tenant has one chain per source partition), in the database alone where it can, and
+ * through the chain's anchor on {@code audit.anchors} where the database chain was rewritten consistently (hashes
+ * recomputed, head moved).
  */
 @QuarkusTest
 @WithTestResource(value = KafkaTestResource.class, initArgs = {
@@ -74,8 +77,10 @@ class TamperIT {
                 .body("tenant", is(tenant))
                 .body("valid", is(true))
                 .body("rowsChecked", is(5))
-                .body("failedCheck", nullValue())
-                .body("firstBroken", nullValue());
+                .body("brokenChains", empty())
+                .body("chains.partition", contains(0))
+                .body("chains[0].failedCheck", nullValue())
+                .body("chains[0].firstBroken", nullValue());
     }
 
     @Test
@@ -87,10 +92,10 @@ class TamperIT {
         auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(true))
-                .body("anchor.status", is("MATCHES"))
-                .body("anchor.chainSeq", is(5))
-                .body("anchor.rowHash", is(rows.get(4).rowHash))
-                .body("firstBroken", nullValue());
+                .body("chains[0].anchor.status", is("MATCHES"))
+                .body("chains[0].anchor.chainSeq", is(5))
+                .body("chains[0].anchor.rowHash", is(rows.get(4).rowHash))
+                .body("chains[0].firstBroken", nullValue());
     }
 
     @Test
@@ -110,14 +115,14 @@ class TamperIT {
             assertThat(execute(database, "UPDATE audit_events SET decision = ?, prev_hash = ?, row_hash = ? WHERE id = ?",
                     row.decision, row.prevHash, row.rowHash, row.id)).isEqualTo(1);
         }
-        execute(database, "UPDATE audit_chain_heads SET hash = ? WHERE tenant = ?", previous, tenant);
+        execute(database, "UPDATE audit_chain_heads SET hash = ? WHERE tenant = ? AND chain_partition = 0", previous, tenant);
 
         assertBrokenByTheAnchor(tenant, rows.get(4), 5, AnchorVerifier.HASH_DIFFERS_FROM_ANCHOR);
 
         // The next event links to the forged head; the anchor does not move onto the rewritten chain.
         compliance.clearTurn(turn(tenant, "alice", "s-" + tenant, "t6", "a sixth turn"), new SourcePosition("turns.raw", 0, 6));
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-                .until(() -> anchors.latest(tenant).orElseThrow().getChainSeq() == 5);
+                .until(() -> anchors.latest(new ChainKey(tenant, 0)).orElseThrow().getChainSeq() == 5);
         assertBrokenByTheAnchor(tenant, rows.get(4), 6, AnchorVerifier.HASH_DIFFERS_FROM_ANCHOR);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -133,17 +138,68 @@ class TamperIT {
         awaitAnchorAt(tenant, 5);
 
         execute(database, "DELETE FROM audit_events WHERE id IN (?, ?)", rows.get(3).id, rows.get(4).id);
-        execute(database, "UPDATE audit_chain_heads SET seq = 3, hash = ? WHERE tenant = ?", rows.get(2).rowHash, tenant);
+        execute(database, "UPDATE audit_chain_heads SET seq = 3, hash = ? WHERE tenant = ? AND chain_partition = 0", rows.get(2).rowHash, tenant);
 
         auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(false))
                 .body("rowsChecked", is(3))
-                .body("failedCheck", is(VerificationReport.ANCHOR))
-                .body("anchor.status", is("BROKEN"))
-                .body("firstBroken.chainSeq", is(5))
-                .body("firstBroken.eventId", nullValue())
-                .body("firstBroken.reason", startsWith(AnchorVerifier.SHORTER_THAN_ANCHOR));
+                .body("chains[0].failedCheck", is(VerificationReport.ANCHOR))
+                .body("chains[0].anchor.status", is("BROKEN"))
+                .body("chains[0].firstBroken.chainSeq", is(5))
+                .body("chains[0].firstBroken.eventId", nullValue())
+                .body("chains[0].firstBroken.reason", startsWith(AnchorVerifier.SHORTER_THAN_ANCHOR));
+    }
+
+    @Test
+    void aTamperedRowOfOneChainIsReportedInThatChainOnly() {
+        String tenant = uniqueTenant();
+        List<AuditEventEntity> first = auditFiveTurns(tenant, 0);
+        List<AuditEventEntity> second = auditFiveTurns(tenant, 1);
+        awaitAnchorAt(new ChainKey(tenant, 0), 5);
+        awaitAnchorAt(new ChainKey(tenant, 1), 5);
+        AuditEventEntity third = second.get(2);
+
+        assertThat(execute(database, "UPDATE audit_events SET decision = 'CLEARED' WHERE id = ?", third.id)).isEqualTo(1);
+
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
+                .then().statusCode(200)
+                .body("valid", is(false))
+                .body("brokenChains", contains(1))
+                .body("rowsChecked", is(5 + 3))
+                .body("chains.partition", contains(0, 1))
+                .body("chains[0].valid", is(true))
+                .body("chains[0].rowsChecked", is(5))
+                .body("chains[0].firstBroken", nullValue())
+                .body("chains[0].anchor.status", is("MATCHES"))
+                .body("chains[0].anchor.rowHash", is(first.get(4).rowHash))
+                .body("chains[1].valid", is(false))
+                .body("chains[1].rowsChecked", is(3))
+                .body("chains[1].failedCheck", is(VerificationReport.CHAIN))
+                .body("chains[1].firstBroken.chainSeq", is(3))
+                .body("chains[1].firstBroken.eventId", is(third.eventId))
+                .body("chains[1].firstBroken.reason", is(ChainVerifier.ROW_HASH_MISMATCH));
+    }
+
+    @Test
+    void aChainRemovedFromTheDatabaseAltogetherIsReportedThroughItsAnchor() {
+        String tenant = uniqueTenant();
+        auditFiveTurns(tenant, 0);
+        auditFiveTurns(tenant, 1);
+        awaitAnchorAt(new ChainKey(tenant, 1), 5);
+
+        execute(database, "DELETE FROM audit_events WHERE tenant = ? AND chain_partition = 1", tenant);
+        execute(database, "DELETE FROM audit_chain_heads WHERE tenant = ? AND chain_partition = 1", tenant);
+
+        auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
+                .then().statusCode(200)
+                .body("valid", is(false))
+                .body("brokenChains", contains(1))
+                .body("chains[0].valid", is(true))
+                .body("chains[1].partition", is(1))
+                .body("chains[1].rowsChecked", is(0))
+                .body("chains[1].failedCheck", is(VerificationReport.ANCHOR))
+                .body("chains[1].firstBroken.reason", startsWith(AnchorVerifier.SHORTER_THAN_ANCHOR));
     }
 
     @Test
@@ -158,11 +214,11 @@ class TamperIT {
                 .then().statusCode(200)
                 .body("valid", is(false))
                 .body("rowsChecked", is(3))
-                .body("firstBroken.chainSeq", is(3))
-                .body("firstBroken.eventId", is(third.eventId))
-                .body("firstBroken.id", is(third.id.intValue()))
-                .body("firstBroken.reason", is(ChainVerifier.ROW_HASH_MISMATCH))
-                .body("failedCheck", is(VerificationReport.CHAIN));
+                .body("chains[0].firstBroken.chainSeq", is(3))
+                .body("chains[0].firstBroken.eventId", is(third.eventId))
+                .body("chains[0].firstBroken.id", is(third.id.intValue()))
+                .body("chains[0].firstBroken.reason", is(ChainVerifier.ROW_HASH_MISMATCH))
+                .body("chains[0].failedCheck", is(VerificationReport.CHAIN));
     }
 
     @Test
@@ -175,9 +231,9 @@ class TamperIT {
         auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(false))
-                .body("firstBroken.chainSeq", is(2))
-                .body("firstBroken.eventId", is(rows.get(1).eventId))
-                .body("firstBroken.reason", is(ChainVerifier.ROW_HASH_MISMATCH));
+                .body("chains[0].firstBroken.chainSeq", is(2))
+                .body("chains[0].firstBroken.eventId", is(rows.get(1).eventId))
+                .body("chains[0].firstBroken.reason", is(ChainVerifier.ROW_HASH_MISMATCH));
     }
 
     @Test
@@ -190,8 +246,8 @@ class TamperIT {
         auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(false))
-                .body("firstBroken.chainSeq", is(3))
-                .body("firstBroken.reason", is(AuditContents.DOES_NOT_DECRYPT));
+                .body("chains[0].firstBroken.chainSeq", is(3))
+                .body("chains[0].firstBroken.reason", is(AuditContents.DOES_NOT_DECRYPT));
     }
 
     @Test
@@ -204,9 +260,9 @@ class TamperIT {
         auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(false))
-                .body("firstBroken.chainSeq", is(4))
-                .body("firstBroken.eventId", is(rows.get(3).eventId))
-                .body("firstBroken.reason", startsWith(ChainVerifier.SEQUENCE_GAP));
+                .body("chains[0].firstBroken.chainSeq", is(4))
+                .body("chains[0].firstBroken.eventId", is(rows.get(3).eventId))
+                .body("chains[0].firstBroken.reason", startsWith(ChainVerifier.SEQUENCE_GAP));
     }
 
     @Test
@@ -218,8 +274,8 @@ class TamperIT {
         auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify")
                 .then().statusCode(200)
                 .body("valid", is(false))
-                .body("firstBroken.chainSeq", is(5))
-                .body("firstBroken.reason", startsWith(ChainVerifier.HEAD_MISMATCH));
+                .body("chains[0].firstBroken.chainSeq", is(5))
+                .body("chains[0].firstBroken.reason", startsWith(ChainVerifier.HEAD_MISMATCH));
     }
 
     @Test
@@ -247,27 +303,38 @@ class TamperIT {
                 .then().statusCode(200)
                 .body("valid", is(false))
                 .body("rowsChecked", is(rowsChecked))
-                .body("failedCheck", is(VerificationReport.ANCHOR))
-                .body("anchor.status", is("BROKEN"))
-                .body("anchor.chainSeq", is(5))
-                .body("firstBroken.chainSeq", is(5))
-                .body("firstBroken.eventId", is(anchored.eventId))
-                .body("firstBroken.reason", startsWith(reason));
+                .body("chains[0].failedCheck", is(VerificationReport.ANCHOR))
+                .body("chains[0].anchor.status", is("BROKEN"))
+                .body("chains[0].anchor.chainSeq", is(5))
+                .body("chains[0].firstBroken.chainSeq", is(5))
+                .body("chains[0].firstBroken.eventId", is(anchored.eventId))
+                .body("chains[0].firstBroken.reason", startsWith(reason));
     }
 
     private void awaitAnchorAt(String tenant, long seq) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(
-                () -> anchors.latest(tenant).map(anchor -> anchor.getChainSeq() == seq).orElse(false));
+        awaitAnchorAt(new ChainKey(tenant, 0), seq);
     }
 
+    private void awaitAnchorAt(ChainKey chain, long seq) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(
+                () -> anchors.latest(chain).map(anchor -> anchor.getChainSeq() == seq).orElse(false));
+    }
+
+    /** Five turns of one session, read from partition 0: the tenant's chain 0. */
     private List<AuditEventEntity> auditFiveTurns(String tenant) {
+        return auditFiveTurns(tenant, 0);
+    }
+
+    private List<AuditEventEntity> auditFiveTurns(String tenant, int partition) {
         List<AuditEventEntity> rows = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            TurnReceived raw = turn(tenant, "alice", "s-" + tenant, "t" + i, "mail " + i + "@example.com, turn " + i);
-            compliance.clearTurn(raw, new SourcePosition("turns.raw", 0, i));
+            TurnReceived raw = turn(tenant, "alice", "s-" + partition + "-" + tenant, "t" + i,
+                    "mail " + i + "@example.com, turn " + i);
+            compliance.clearTurn(raw, new SourcePosition("turns.raw", partition, i));
             rows.add(audit.findByEventId(raw.getEnvelope().getEventId()).orElseThrow());
         }
         assertThat(rows).extracting(row -> row.chainSeq).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(rows).extracting(row -> row.chainPartition).containsOnly(partition);
         return rows;
     }
 }

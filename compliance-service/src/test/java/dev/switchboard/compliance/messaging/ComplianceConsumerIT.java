@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ import dev.switchboard.compliance.AuditEventRepository;
 import dev.switchboard.compliance.EventType;
 import dev.switchboard.compliance.TestEvents;
 import dev.switchboard.compliance.TestTickets;
+import dev.switchboard.compliance.audit.ChainHash;
 import dev.switchboard.compliance.audit.PlatformChain;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
@@ -361,14 +363,26 @@ class ComplianceConsumerIT {
         RecordMetadata raw;
         try (Connection holder = dataSource.getConnection()) {
             holder.setAutoCommit(false);
-            // The tenant's chain head held: the service's next batch of this tenant waits for it in the database.
-            try (PreparedStatement lock = holder.prepareStatement(
-                    "SELECT seq FROM audit_chain_heads WHERE tenant = ? FOR UPDATE")) {
+            // The head of the tenant's chain of the session's partition held: the service's next batch of that
+            // partition waits for it in the database. (Created here when the session's partition is not the opening's.)
+            int partition = Utils.toPositive(Utils.murmur2(session.getBytes(StandardCharsets.UTF_8)))
+                    % partitionsOf(Topics.TURNS_RAW);
+            try (PreparedStatement create = holder.prepareStatement("""
+                    INSERT INTO audit_chain_heads (tenant, chain_partition, seq, hash) VALUES (?, ?, 0, ?)
+                    ON CONFLICT (tenant, chain_partition) DO NOTHING""");
+                    PreparedStatement lock = holder.prepareStatement(
+                            "SELECT seq FROM audit_chain_heads WHERE tenant = ? AND chain_partition = ? FOR UPDATE")) {
+                create.setString(1, tenant);
+                create.setInt(2, partition);
+                create.setString(3, ChainHash.GENESIS);
+                create.executeUpdate();
                 lock.setString(1, tenant);
+                lock.setInt(2, partition);
                 lock.executeQuery().close();
             }
             raw = TopicWriter.sendAs(BrokerAccess.GATEWAY, Topics.TURNS_RAW, session,
                     TestEvents.turn(tenant, "zoe", eventId, session, "while the group moves on"));
+            assertThat(raw.partition()).isEqualTo(partition);
             await().atMost(WAIT).until(() -> waitersOnChainHeads() > 0);
 
             // Another member joins the service's group, gets partitions and leaves: two new generations.
@@ -408,6 +422,12 @@ class ComplianceConsumerIT {
         assertThat(audit.listBySession(tenant, session)).extracting(row -> row.eventId).containsExactly(eventId);
         auditorOf(tenant).get("/v1/tenants/" + tenant + "/audit/verify").then().statusCode(200)
                 .body("valid", is(true)).body("rowsChecked", is(2));
+    }
+
+    private static int partitionsOf(Topic<?, ?> topic) throws Exception {
+        try (Admin admin = Admin.create(EmbeddedKafka.shared().clientProperties(BrokerAccess.ADMIN))) {
+            return admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name()).partitions().size();
+        }
     }
 
     private int waitersOnChainHeads() throws Exception {

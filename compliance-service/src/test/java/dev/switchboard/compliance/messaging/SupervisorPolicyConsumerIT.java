@@ -21,6 +21,7 @@ import dev.switchboard.compliance.EventType;
 import dev.switchboard.compliance.SourcePosition;
 import dev.switchboard.compliance.audit.AuditContents;
 import dev.switchboard.compliance.audit.AuditVerificationService;
+import dev.switchboard.compliance.audit.ChainKey;
 import dev.switchboard.compliance.audit.OperationsAudit;
 import dev.switchboard.events.RoutingRule;
 import dev.switchboard.events.SupervisorPolicy;
@@ -88,8 +89,10 @@ class SupervisorPolicyConsumerIT {
             throw new IllegalStateException(e);
         }
 
-        await().atMost(WAIT).pollInSameThread().until(() -> chain(tenant).size() == 2);
-        List<AuditEventEntity> rows = chain(tenant);
+        // Both records are keyed by the tenant, so in one partition: in the tenant's chain of that partition.
+        ChainKey chain = new ChainKey(tenant, set.partition());
+        await().atMost(WAIT).pollInSameThread().until(() -> chain(chain).size() == 2);
+        List<AuditEventEntity> rows = chain(chain);
         AuditEventEntity first = rows.get(0);
         assertThat(first.eventType).isEqualTo(EventType.POLICY_CHANGE);
         assertThat(first.decision).isEqualTo(OperationsAudit.POLICY_SET);
@@ -98,6 +101,7 @@ class SupervisorPolicyConsumerIT {
         assertThat(first.sessionId).isNull();
         assertThat(first.sourceTopic).isEqualTo(Topics.SUPERVISOR_POLICIES.name());
         assertThat(first.sourceOffset).isEqualTo(set.offset());
+        assertThat(first.chainPartition).isEqualTo(set.partition());
         assertThat(contents.reader().read(first).json())
                 .contains("\"digest\":\"" + OperationsAudit.digest(Topics.SUPERVISOR_POLICIES, policy) + "\"")
                 .contains("refund");
@@ -110,10 +114,10 @@ class SupervisorPolicyConsumerIT {
         // The same record read again (a redelivery, a new consumer group on the compacted topic) adds nothing.
         assertThat(operations.supervisorPolicyChanged(tenant, policy, null,
                 new SourcePosition(set.topic(), set.partition(), set.offset()))).isFalse();
-        assertThat(chain(tenant)).hasSize(2);
+        assertThat(chain(chain)).hasSize(2);
     }
 
-    private List<AuditEventEntity> chain(String tenant) {
-        return QuarkusTransaction.requiringNew().call(() -> audit.chainPage(tenant, 0, Long.MAX_VALUE, 100));
+    private List<AuditEventEntity> chain(ChainKey chain) {
+        return QuarkusTransaction.requiringNew().call(() -> audit.chainPage(chain, 0, Long.MAX_VALUE, 100));
     }
 }
