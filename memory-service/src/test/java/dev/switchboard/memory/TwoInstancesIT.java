@@ -38,7 +38,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,6 +60,7 @@ import dev.switchboard.testkit.TestTokens;
  * for from both instances with a real token: the owner answers from its store, the other forwards with the
  * caller's token, and both answers are the same. The owner checks a forwarded request like any other.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesIT {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
@@ -78,6 +82,8 @@ class TwoInstancesIT {
 
     private static final List<Instance> INSTANCES = new ArrayList<>();
     private static final UpstreamWriter UPSTREAM = new UpstreamWriter();
+    private static Map<String, String> brokerSettings;
+    private static Path tokenKey;
 
     @BeforeAll
     static void startTwoInstances() throws IOException {
@@ -92,8 +98,10 @@ class TwoInstancesIT {
         Path publicKey = runDir.resolve("token-public-key.pem");
         Files.writeString(publicKey, TestTokens.config().get("mp.jwt.verify.publickey"));
 
-        INSTANCES.add(Instance.start("memory-a", runDir, kafkaSettings, publicKey));
-        INSTANCES.add(Instance.start("memory-b", runDir, kafkaSettings, publicKey));
+        brokerSettings = kafkaSettings;
+        tokenKey = publicKey;
+        INSTANCES.add(Instance.start("memory-a", runDir, kafkaSettings, publicKey, runDir.resolve("memory-a-state")));
+        INSTANCES.add(Instance.start("memory-b", runDir, kafkaSettings, publicKey, runDir.resolve("memory-b-state")));
         for (Instance instance : INSTANCES) {
             await("instance " + instance.name + " ready (log: " + instance.log + ")")
                     .atMost(STARTUP).pollInterval(Duration.ofMillis(500))
@@ -193,6 +201,48 @@ class TwoInstancesIT {
             assertThat(instance.status(path(TENANT, session), TestTokens.user(TENANT, TestEvents.USER)))
                     .as("%s: an end user's token", instance.name).isEqualTo(403);
         }
+    }
+
+    /**
+     * Runs last: it replaces instance b by one with an empty state directory (a crash that lost the disk, or a move to
+     * a new machine). The store has no changelog, so the sessions of b's partitions must come back from
+     * {@code sessions.state}: the next turn folds onto them instead of starting them over.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aSessionGoesOnWhereItWasAfterItsInstanceLostItsState() throws Exception {
+        awaitPartitionsSplit();
+        List<String> sessions = sessionsOnEveryPartition();
+        for (int i = 0; i < sessions.size(); i++) {
+            String session = sessions.get(i);
+            send(Topics.TURNS_CLEARED, session,
+                    turn(session, "t-1", "My name is " + NAMES.get(i) + ". Where is order " + (20000 + i) + "?", T0));
+            send(Topics.REPLIES_OUTBOUND, session,
+                    reply(session, "t-1", "billing-agent", "It ships on Monday.", T0.plusSeconds(1)));
+        }
+        for (String session : sessions) {
+            awaitComplete(INSTANCES.get(0), session, OPERATOR, 1, 1);
+        }
+
+        Instance lost = INSTANCES.get(1);
+        lost.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        Path emptyDisk = lost.log.getParent().resolve("memory-b-new-disk");
+        Instance replacement = Instance.start("memory-b", lost.log.getParent(), brokerSettings, tokenKey, emptyDisk);
+        INSTANCES.set(1, replacement);
+        await("replacement ready (log: " + replacement.log + ")").atMost(STARTUP).pollInterval(Duration.ofMillis(500))
+                .until(() -> replacement.managementStatus("/q/health/ready") == 200);
+
+        for (String session : sessions) {
+            send(Topics.TURNS_CLEARED, session, turn(session, "t-2", "Any news?", T0.plusSeconds(2)));
+        }
+        for (int i = 0; i < sessions.size(); i++) {
+            JsonNode state = awaitComplete(INSTANCES.get(0), sessions.get(i), OPERATOR, 2, 1);
+            assertThat(state.path("recent").findValuesAsText("text"))
+                    .containsExactly("It ships on Monday.", "Any news?");
+            assertThat(JSON.convertValue(state.path("facts"), Map.class))
+                    .containsEntry("order", String.valueOf(20000 + i));
+        }
+        assertThat(Set.copyOf(awaitPartitionsSplit().values())).containsExactlyInAnyOrder("memory-a", "memory-b");
     }
 
     @Test
@@ -315,7 +365,8 @@ class TwoInstancesIT {
          *                  password, which a command line would show to every user of the machine)
          * @param publicKey the PEM file of the key that signs {@link TestTokens}
          */
-        static Instance start(String name, Path runDir, Map<String, String> kafka, Path publicKey) throws IOException {
+        static Instance start(String name, Path runDir, Map<String, String> kafka, Path publicKey, Path stateDir)
+                throws IOException {
             int port = freePort();
             int managementPort = freePort();
             Path log = runDir.resolve(name + ".log");
@@ -326,7 +377,7 @@ class TwoInstancesIT {
                     "-Dquarkus.management.port=" + managementPort,
                     "-Dmp.jwt.verify.publickey.location=file:" + publicKey.toAbsolutePath(),
                     "-Dmp.jwt.verify.issuer=" + TestTokens.ISSUER,
-                    "-Dkafka-streams.state.dir=" + runDir.resolve(name + "-state").toAbsolutePath(),
+                    "-Dkafka-streams.state.dir=" + stateDir.toAbsolutePath(),
                     "-Dswitchboard.memory.recent-messages=2",
                     "-jar", JAR.toAbsolutePath().toString())
                     .redirectErrorStream(true)

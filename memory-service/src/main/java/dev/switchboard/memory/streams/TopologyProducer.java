@@ -23,6 +23,7 @@ import dev.switchboard.memory.SessionFold;
 import dev.switchboard.memory.StateSizeLimit;
 import dev.switchboard.memory.Summarizer;
 import dev.switchboard.memory.config.MemoryConfig;
+import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import dev.switchboard.runtime.streams.IdleSessions;
 import dev.switchboard.runtime.streams.Topologies;
 import dev.switchboard.schemas.Topic;
@@ -36,8 +37,9 @@ import dev.switchboard.schemas.Topics;
  * a byte limit; an erasure of the session's user, or the session being idle for the configured expiry,
  * deletes the state and writes a tombstone.
  *
- * <p>The four streams are merged into one processor, so one store and one changelog hold the session, and no
- * repartition topic is needed because the key never changes. Two small stores index the sessions by last
+ * <p>The four streams are merged into one processor, so one store holds the session, and no repartition topic is
+ * needed because the key never changes. The store has no changelog: {@code sessions.state} is its record, and a task
+ * rebuilds it from there when it starts, so every state is written once. Two small stores index the sessions by last
  * activity ({@link IdleSessions}).
  */
 @ApplicationScoped
@@ -55,30 +57,40 @@ public class TopologyProducer {
             List.of(Topics.TURNS_CLEARED, Topics.AGENT_RESULTS_CLEARED, Topics.REPLIES_OUTBOUND, Topics.ERASURES);
 
     private final MemoryConfig config;
+    private final KafkaClientConfig kafka;
 
-    TopologyProducer(MemoryConfig config) {
+    TopologyProducer(MemoryConfig config, KafkaClientConfig kafka) {
         this.config = config;
+        this.kafka = kafka;
     }
 
     @Produces
     public Topology topology() {
         Summarizer summarizer = new Summarizer(config.summaryMaxChars(), config.summaryMessageChars());
         return build(new SessionFold(config.recentMessages(), summarizer, new FactExtractor()), summarizer,
-                SessionLimits.of(config));
+                SessionLimits.of(config), new CommittedSessionStates(kafka.connection()));
     }
 
-    /** The topology for a given fold, with the default summary bounds and limits; what most topology tests drive. */
+    /**
+     * The topology for a given fold, with the default summary bounds and limits and nothing to load at start; what
+     * most topology tests drive.
+     */
     public static Topology build(SessionFold fold) {
         return build(fold, new Summarizer(SessionFold.DEFAULT_SUMMARY_CHARS, SessionFold.DEFAULT_SUMMARY_MESSAGE_CHARS),
-                SessionLimits.DEFAULTS);
+                SessionLimits.DEFAULTS, SessionStateSource.NONE);
     }
 
-    /** The topology for a given fold and limits; {@code summarizer} takes the messages trimmed to fit the byte limit. */
-    public static Topology build(SessionFold fold, Summarizer summarizer, SessionLimits limits) {
+    /**
+     * The topology for a given fold and limits; {@code summarizer} takes the messages trimmed to fit the byte limit,
+     * {@code committed} gives each task its sessions when it starts.
+     */
+    public static Topology build(SessionFold fold, Summarizer summarizer, SessionLimits limits,
+            SessionStateSource committed) {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> keys = Serdes.String();
+        // No changelog: sessions.state, which the processor writes anyway, is the store's record (FoldSession#load).
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(STORE),
-                Topics.SESSIONS_STATE.keySerde(), Topics.SESSIONS_STATE.valueSerde()));
+                Topics.SESSIONS_STATE.keySerde(), Topics.SESSIONS_STATE.valueSerde()).withLoggingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACTIVITY_STORE),
                 keys, Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDLE_INDEX_STORE),
@@ -88,7 +100,8 @@ public class TopologyProducer {
                 .merge(events(builder, Topics.AGENT_RESULTS_CLEARED), Named.as("with-results"))
                 .merge(events(builder, Topics.REPLIES_OUTBOUND), Named.as("with-replies"))
                 .merge(events(builder, Topics.ERASURES), Named.as("with-erasures"))
-                .process(() -> new FoldSession(fold, sizeLimit(limits, summarizer), limits), Named.as("session-fold"),
+                .process(() -> new FoldSession(fold, sizeLimit(limits, summarizer), limits, committed),
+                        Named.as("session-fold"),
                         STORE, ACTIVITY_STORE, IDLE_INDEX_STORE)
                 .to(Topics.SESSIONS_STATE.name(),
                         Produced.with(Topics.SESSIONS_STATE.keySerde(), Topics.SESSIONS_STATE.valueSerde()));

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -34,6 +35,7 @@ import dev.switchboard.events.Role;
 import dev.switchboard.events.SessionState;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.memory.SessionFold;
+import dev.switchboard.memory.Summarizer;
 import dev.switchboard.memory.TestEvents;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
@@ -152,6 +154,42 @@ class TopologyProducerTest {
     private static ErasureRequested erasure(String session, String user) {
         return ErasureRequested.newBuilder().setTenant(TestEvents.TENANT).setUser(user).setSessionId(session)
                 .setRequestedBy("dpo").setRequestedAt(T0).build();
+    }
+
+    @Test
+    void aStartingTaskLoadsItsCommittedStatesAndFoldsOnFromThem() {
+        // What the task's partition of sessions.state holds: s-7's latest state, and s-8 written then deleted.
+        turns.pipeInput("s-7", turn("s-7", "t-1", "My name is Anna. Where is order 12345?", T0));
+        SessionState s7 = states.readValue();
+        driver.close();
+        SessionState s8 = SessionState.newBuilder(s7).setSessionId("s-8").build();
+        List<Object[]> partition = List.of(new Object[] {"s-8", s8}, new Object[] {"s-7", s7}, new Object[] {"s-8", null});
+        List<Integer> loadedPartitions = new ArrayList<>();
+        SessionStateSource committed = (number, visitor) -> {
+            loadedPartitions.add(number);
+            partition.forEach(entry -> visitor.state((String) entry[0], (SessionState) entry[1], T0.toEpochMilli()));
+        };
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "switchboard-memory-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("restarted").toString());
+        Summarizer summarizer = new Summarizer(SessionFold.DEFAULT_SUMMARY_CHARS, SessionFold.DEFAULT_SUMMARY_MESSAGE_CHARS);
+        driver = new TopologyTestDriver(TopologyProducer.build(new SessionFold(2), summarizer, SessionLimits.DEFAULTS,
+                committed), props);
+        store = driver.getKeyValueStore(TopologyProducer.STORE);
+        turns = input(Topics.TURNS_CLEARED);
+        states = driver.createOutputTopic(Topics.SESSIONS_STATE.name(),
+                Topics.SESSIONS_STATE.keySerde().deserializer(), Topics.SESSIONS_STATE.valueSerde().deserializer());
+
+        assertThat(loadedPartitions).containsExactly(0);
+        assertThat(store.get("s-7")).isEqualTo(s7);
+        assertThat(store.get("s-8")).as("its tombstone came last").isNull();
+
+        turns.pipeInput("s-7", turn("s-7", "t-2", "Any news?", T0.plusSeconds(5)));
+        SessionState next = states.readValue();
+        assertThat(next.getTurns()).as("folded onto the loaded state").isEqualTo(2);
+        assertThat(next.getFacts()).containsEntry("order", "12345");
     }
 
     @Test

@@ -176,10 +176,14 @@ public final class BrokerAccess {
                 writes);
     }
 
-    /** Memory (Kafka Streams): folds cleared turns, results, replies and erasures into {@code sessions.state}. */
+    /**
+     * Memory (Kafka Streams): folds cleared turns, results, replies and erasures into {@code sessions.state}, and
+     * reads that topic back to rebuild its store when a task starts (the store has no changelog of its own).
+     */
     public static BrokerPrincipal memory() {
         return streamsApp(MEMORY, MEMORY_STREAMS_APP,
-                names(Topics.TURNS_CLEARED, Topics.AGENT_RESULTS_CLEARED, Topics.REPLIES_OUTBOUND, Topics.ERASURES),
+                names(Topics.TURNS_CLEARED, Topics.AGENT_RESULTS_CLEARED, Topics.REPLIES_OUTBOUND, Topics.ERASURES,
+                        Topics.SESSIONS_STATE),
                 names(Topics.SESSIONS_STATE, Topics.DEAD_LETTERS));
     }
 
