@@ -137,8 +137,9 @@ public final class Topics {
             Serdes.String(), new AvroSerde<>(LinkCode.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);
 
     /**
-     * The head of each tenant's audit chain, written only by compliance; key = tenant. Verification compares the
-     * chain in the database with it, so a rewritten tail and head is detected.
+     * The head of each of a tenant's audit chains (one per source partition), written only by compliance; key =
+     * {@code <tenant>/<partition>}. Verification compares each chain in the database with its anchor, so a rewritten
+     * tail and head is detected.
      */
     public static final Topic<String, AuditAnchor> AUDIT_ANCHORS = new Topic<>("audit.anchors",
             Serdes.String(), new AvroSerde<>(AuditAnchor.class), Topic.Cleanup.COMPACT, DEFAULT_PARTITIONS);

@@ -101,7 +101,7 @@ public class AnchorPublisher {
                     int partition = AnchorReader.partitionFor(chain.tenant(),
                             producer().partitionsFor(Topics.AUDIT_ANCHORS.name()).size());
                     sent.add(new Sent(chain, head, producer().send(new ProducerRecord<>(Topics.AUDIT_ANCHORS.name(),
-                            partition, chain.id(), new AuditAnchor(chain.id(), head.seq(), head.hash(), Instant.now())))));
+                            partition, chain.id(), new AuditAnchor(chain.tenant(), head.seq(), head.hash(), Instant.now())))));
                 }
             } catch (RuntimeException e) {
                 LOG.warnf("Audit anchor of chain %s not published, will retry: %s", chain, e.getMessage());
