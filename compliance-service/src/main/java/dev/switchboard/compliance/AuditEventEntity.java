@@ -1,7 +1,6 @@
 package dev.switchboard.compliance;
 
 import java.time.Instant;
-import java.util.Objects;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -137,10 +136,4 @@ public class AuditEventEntity extends PanacheEntityBase {
 
     @Column(name = "row_hash", length = 64)
     public String rowHash;
-
-    /** Whether this row was written while processing the record at {@code source}. */
-    public boolean recordedFrom(SourcePosition source) {
-        return Objects.equals(sourceTopic, source.topic()) && Objects.equals(sourcePartition, source.partition())
-                && Objects.equals(sourceOffset, source.offset());
-    }
 }

@@ -1,5 +1,10 @@
 package dev.switchboard.compliance;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -7,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.Session;
 
 import dev.switchboard.compliance.audit.ChainKey;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
@@ -16,54 +23,68 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 public class AuditEventRepository implements PanacheRepository<AuditEventEntity> {
 
+    private static final String INSERT = """
+            INSERT INTO audit_events (event_id, event_type, tenant, session_id, turn_id, user_id, actor,
+                                      cleared_event_id, source_topic, source_partition, source_offset,
+                                      content, content_digest, redactions, occurred_at, recorded_at,
+                                      decision, decision_code, agent, task_id, chain_partition, chain_seq,
+                                      prev_hash, row_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (event_id) DO NOTHING
+            """;
+
     /**
-     * Inserts the row, already linked into its chain, unless one with the same event id exists; must
-     * run in the transaction that holds the chain head's lock.
+     * Inserts the rows, already linked into their chains, as one JDBC batch (one round trip), each unless a row with
+     * the same event id exists; must run in the transaction that holds their chain heads' locks.
      *
-     * @return whether a row was inserted
+     * @return for each row, in order, whether it was inserted
      */
-    public boolean insertIfAbsent(AuditEventEntity row) {
-        // The nullable values are cast: a bare null parameter has no type PostgreSQL can infer from.
-        int inserted = getEntityManager().createNativeQuery("""
-                INSERT INTO audit_events (event_id, event_type, tenant, session_id, turn_id, user_id, actor,
-                                          cleared_event_id, source_topic, source_partition, source_offset,
-                                          content, content_digest, redactions, occurred_at, recorded_at,
-                                          decision, decision_code, agent, task_id, chain_partition, chain_seq,
-                                          prev_hash, row_hash)
-                VALUES (:eventId, :eventType, :tenant, CAST(:sessionId AS VARCHAR), CAST(:turnId AS VARCHAR),
-                        CAST(:userId AS VARCHAR), :actor, CAST(:clearedEventId AS VARCHAR),
-                        CAST(:sourceTopic AS VARCHAR), CAST(:sourcePartition AS INTEGER),
-                        CAST(:sourceOffset AS BIGINT), :content, :contentDigest, :redactions, :occurredAt,
-                        :recordedAt, :decision, CAST(:decisionCode AS VARCHAR), CAST(:agent AS VARCHAR),
-                        CAST(:taskId AS VARCHAR), :chainPartition, :chainSeq, :prevHash, :rowHash)
-                ON CONFLICT (event_id) DO NOTHING
-                """)
-                .setParameter("eventId", row.eventId)
-                .setParameter("eventType", row.eventType.name())
-                .setParameter("tenant", row.tenant)
-                .setParameter("sessionId", row.sessionId)
-                .setParameter("turnId", row.turnId)
-                .setParameter("userId", row.userId)
-                .setParameter("actor", row.actor)
-                .setParameter("clearedEventId", row.clearedEventId)
-                .setParameter("sourceTopic", row.sourceTopic)
-                .setParameter("sourcePartition", row.sourcePartition)
-                .setParameter("sourceOffset", row.sourceOffset)
-                .setParameter("content", row.content)
-                .setParameter("contentDigest", row.contentDigest)
-                .setParameter("redactions", row.redactions)
-                .setParameter("occurredAt", row.occurredAt)
-                .setParameter("recordedAt", row.recordedAt)
-                .setParameter("decision", row.decision)
-                .setParameter("decisionCode", row.decisionCode)
-                .setParameter("agent", row.agent)
-                .setParameter("taskId", row.taskId)
-                .setParameter("chainPartition", row.chainPartition)
-                .setParameter("chainSeq", row.chainSeq)
-                .setParameter("prevHash", row.prevHash)
-                .setParameter("rowHash", row.rowHash)
-                .executeUpdate();
-        return inserted == 1;
+    public boolean[] insertIfAbsent(List<AuditEventEntity> rows) {
+        boolean[] inserted = new boolean[rows.size()];
+        if (rows.isEmpty()) {
+            return inserted;
+        }
+        getEntityManager().unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                for (AuditEventEntity row : rows) {
+                    bind(insert, row);
+                    insert.addBatch();
+                }
+                int[] counts = insert.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    inserted[i] = counts[i] == 1;
+                }
+            }
+        });
+        return inserted;
+    }
+
+    private static void bind(PreparedStatement insert, AuditEventEntity row) throws SQLException {
+        int i = 1;
+        insert.setString(i++, row.eventId);
+        insert.setString(i++, row.eventType.name());
+        insert.setString(i++, row.tenant);
+        insert.setString(i++, row.sessionId);
+        insert.setString(i++, row.turnId);
+        insert.setString(i++, row.userId);
+        insert.setString(i++, row.actor);
+        insert.setString(i++, row.clearedEventId);
+        insert.setString(i++, row.sourceTopic);
+        insert.setObject(i++, row.sourcePartition, Types.INTEGER);
+        insert.setObject(i++, row.sourceOffset, Types.BIGINT);
+        insert.setString(i++, row.content);
+        insert.setString(i++, row.contentDigest);
+        insert.setInt(i++, row.redactions);
+        insert.setObject(i++, OffsetDateTime.ofInstant(row.occurredAt, ZoneOffset.UTC));
+        insert.setObject(i++, OffsetDateTime.ofInstant(row.recordedAt, ZoneOffset.UTC));
+        insert.setString(i++, row.decision);
+        insert.setString(i++, row.decisionCode);
+        insert.setString(i++, row.agent);
+        insert.setString(i++, row.taskId);
+        insert.setObject(i++, row.chainPartition, Types.INTEGER);
+        insert.setObject(i++, row.chainSeq, Types.BIGINT);
+        insert.setString(i++, row.prevHash);
+        insert.setString(i, row.rowHash);
     }
 
     /** Where the rows with these event ids were read from, by event id; ids without a row are absent. */

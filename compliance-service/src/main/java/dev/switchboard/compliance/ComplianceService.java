@@ -330,19 +330,17 @@ public class ComplianceService {
     private AuditOutcome record(Context context, AuditEventEntity row, String content, SourcePosition source,
             boolean sealed) {
         // The event ids were looked up once for the batch (after its heads were locked) and every append of the
-        // batch is added to what is known; the append still refuses a second row for an event id, should another
-        // tenant's transaction have audited the same event id at the same moment.
+        // batch is added to what is known. Should another chain's transaction audit the same event id meanwhile,
+        // the batch's insert finds its row and the whole batch is rolled back and done again (ConcurrentAuditException).
         SourcePosition earlier = context.known().get(row.eventId);
         if (earlier == null) {
-            boolean appended = sealed ? trail.appendSealed(context.batch(), row, content)
-                    : trail.appendPlain(context.batch(), row, content);
-            if (appended) {
-                context.known().put(row.eventId, source);
-                return AuditOutcome.RECORDED;
+            if (sealed) {
+                trail.appendSealed(context.batch(), row, content);
+            } else {
+                trail.appendPlain(context.batch(), row, content);
             }
-            AuditEventEntity recorded = audit.findByEventId(row.eventId)
-                    .orElseThrow(() -> new IllegalStateException("Audit row " + row.eventId + " vanished"));
-            return recorded.recordedFrom(source) ? AuditOutcome.REDELIVERED : AuditOutcome.DUPLICATE;
+            context.known().put(row.eventId, source);
+            return AuditOutcome.RECORDED;
         }
         return earlier.equals(source) ? AuditOutcome.REDELIVERED : AuditOutcome.DUPLICATE;
     }

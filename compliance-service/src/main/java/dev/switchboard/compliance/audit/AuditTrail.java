@@ -2,6 +2,7 @@ package dev.switchboard.compliance.audit;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -57,18 +58,16 @@ public class AuditTrail {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean appendSealed(AuditEventEntity row, String content) {
         Batch batch = lockHeads(List.of(ChainKey.of(row)));
-        boolean appended = appendSealed(batch, row, content);
-        finish(batch);
-        return appended;
+        appendSealed(batch, row, content);
+        return finishOne(batch);
     }
 
     /** Appends a row whose content is nothing personal (an erasure, a refusal, a policy change), stored as it is. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean appendPlain(AuditEventEntity row, String content) {
         Batch batch = lockHeads(List.of(ChainKey.of(row)));
-        boolean appended = appendPlain(batch, row, content);
-        finish(batch);
-        return appended;
+        appendPlain(batch, row, content);
+        return finishOne(batch);
     }
 
     /**
@@ -78,6 +77,7 @@ public class AuditTrail {
     public static final class Batch {
         private final Map<ChainKey, ChainHead> heads = new HashMap<>();
         private final Set<ChainKey> moved = new HashSet<>();
+        private final List<AuditEventEntity> pending = new ArrayList<>();
         private final Map<Owner, byte[]> keys = new HashMap<>();
 
         private Batch() {
@@ -121,23 +121,59 @@ public class AuditTrail {
         return batch;
     }
 
-    /** {@link #appendSealed(AuditEventEntity, String)} within a batch whose heads are locked. */
+    /**
+     * {@link #appendSealed(AuditEventEntity, String)} within a batch whose heads are locked: the row is linked after
+     * its chain's head (which moves in memory) and inserted with the batch's other rows by {@link #finish}. The
+     * caller has checked that no row has the event id (one lookup for the batch).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean appendSealed(Batch batch, AuditEventEntity row, String content) {
+    public void appendSealed(Batch batch, AuditEventEntity row, String content) {
         byte[] key = batch.keys.computeIfAbsent(new Owner(row.tenant, row.userId),
                 owner -> keys.keyFor(owner.tenant(), owner.user()));
-        return append(batch, row, content, ContentCipher.seal(key, content, row.tenant, row.eventId));
+        append(batch, row, content, ContentCipher.seal(key, content, row.tenant, row.eventId));
     }
 
-    /** {@link #appendPlain(AuditEventEntity, String)} within a batch whose heads are locked. */
+    /** {@link #appendPlain(AuditEventEntity, String)} within a batch whose heads are locked, as {@link #appendSealed(Batch, AuditEventEntity, String)}. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public boolean appendPlain(Batch batch, AuditEventEntity row, String content) {
-        return append(batch, row, content, content);
+    public void appendPlain(Batch batch, AuditEventEntity row, String content) {
+        append(batch, row, content, content);
     }
 
-    /** Writes the moved heads and announces them for anchoring once the transaction has committed. */
+    /**
+     * Inserts the batch's rows (one JDBC batch), writes the moved heads and announces them for anchoring once the
+     * transaction has committed.
+     *
+     * @throws ConcurrentAuditException when another transaction has meanwhile audited one of the rows' event ids
+     *         (the links computed after it would be wrong): roll back and process the batch again, which then finds
+     *         that row
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void finish(Batch batch) {
+        boolean[] inserted = audit.insertIfAbsent(batch.pending);
+        for (int i = 0; i < inserted.length; i++) {
+            if (!inserted[i]) {
+                throw new ConcurrentAuditException(batch.pending.get(i).eventId);
+            }
+        }
+        batch.pending.clear();
+        moveHeads(batch);
+    }
+
+    /**
+     * Finishes a batch of one row: nothing is appended and no head moves when a row with its event id exists.
+     *
+     * @return whether the row was appended
+     */
+    private boolean finishOne(Batch batch) {
+        if (!audit.insertIfAbsent(batch.pending)[0]) {
+            return false;
+        }
+        batch.pending.clear();
+        moveHeads(batch);
+        return true;
+    }
+
+    private void moveHeads(Batch batch) {
         for (ChainKey chain : new TreeSet<>(batch.moved)) {
             ChainHead head = batch.heads.get(chain);
             entityManager.createNativeQuery("""
@@ -175,7 +211,7 @@ public class AuditTrail {
         return heads;
     }
 
-    private boolean append(Batch batch, AuditEventEntity row, String content, String stored) {
+    private void append(Batch batch, AuditEventEntity row, String content, String stored) {
         row.contentDigest = ChainHash.digest(content);
         row.content = stored;
         // The row hash covers the timestamps: keep only what PostgreSQL stores (microseconds).
@@ -187,12 +223,9 @@ public class AuditTrail {
         row.chainSeq = head.seq() + 1;
         row.prevHash = head.hash();
         row.rowHash = ChainHash.rowHash(row);
-        if (!audit.insertIfAbsent(row)) {
-            return false;
-        }
+        batch.pending.add(row);
         batch.heads.put(chain, new ChainHead(row.chainSeq, row.rowHash));
         batch.moved.add(chain);
-        return true;
     }
 
     private ChainHead lockHead(ChainKey chain) {

@@ -3,10 +3,12 @@ package dev.switchboard.compliance.audit;
 import static dev.switchboard.compliance.audit.AuditFixtures.turn;
 import static dev.switchboard.compliance.audit.AuditFixtures.uniqueTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -34,6 +36,7 @@ import dev.switchboard.compliance.ComplianceService.Clearance;
 import dev.switchboard.compliance.ComplianceService.Sourced;
 import dev.switchboard.compliance.SourcePosition;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.testkit.EmbeddedDatabase;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.PostgresTestResource;
 import dev.switchboard.testkit.TokenTestResource;
@@ -66,6 +69,9 @@ class AuditBatchIT {
 
     @Inject
     DataSource database;
+
+    @Inject
+    AuditTrail trail;
 
     private static Sourced<TurnReceived> at(TurnReceived turn, int partition, long offset) {
         return new Sourced<>(turn, new SourcePosition("turns.raw", partition, offset));
@@ -251,6 +257,76 @@ class AuditBatchIT {
                         + " AND query LIKE '%audit_chain_heads%' AND pid <> pg_backend_pid()")) {
             rows.next();
             return rows.getInt(1);
+        }
+    }
+
+    @Test
+    void anEventAuditedElsewhereWhileABatchIsLinkedRollsTheBatchBackAndItsRetryClassifiesIt() throws Exception {
+        String tenant = uniqueTenant();
+        TurnReceived first = turn(tenant, "alice", "s-1", "t1", "hello");
+        TurnReceived second = turn(tenant, "alice", "s-1", "t2", "again");
+        ChainKey chain = new ChainKey(tenant, 0);
+
+        // The batch links both rows in memory; before it inserts them, another transaction (another chain's
+        // batch, here a plain connection) audits the second event id.
+        Throwable failure = catchThrowable(() -> QuarkusTransaction.requiringNew().run(() -> {
+            AuditTrail.Batch batch = trail.lockHeads(List.of(chain));
+            trail.appendPlain(batch, rowOf(first, 0, 10), "{}");
+            trail.appendPlain(batch, rowOf(second, 0, 11), "{}");
+            auditElsewhere(second, 3, 99);
+            trail.finish(batch);
+        }));
+
+        assertThat(failure).isInstanceOf(ConcurrentAuditException.class)
+                .hasMessageContaining(second.getEnvelope().getEventId());
+        assertThat(chain(chain)).as("rolled back: no row, no moved head").isEmpty();
+
+        // Processed again, the batch finds the second event audited from another position: a duplicate.
+        assertThat(compliance.clearTurns(List.of(at(first, 0, 10), at(second, 0, 11))))
+                .extracting(Clearance::outcome).containsExactly(AuditOutcome.RECORDED, AuditOutcome.DUPLICATE);
+        assertThat(chain(chain)).extracting(row -> row.eventId).containsExactly(first.getEnvelope().getEventId());
+        assertThat(verification.verify(tenant).valid()).isTrue();
+    }
+
+    private static AuditEventEntity rowOf(TurnReceived turn, int partition, long offset) {
+        AuditEventEntity row = new AuditEventEntity();
+        row.eventId = turn.getEnvelope().getEventId();
+        row.eventType = dev.switchboard.compliance.EventType.TURN_RECEIVED;
+        row.tenant = turn.getEnvelope().getTenant();
+        row.sessionId = turn.getEnvelope().getSessionId();
+        row.turnId = turn.getEnvelope().getTurnId();
+        row.userId = turn.getEnvelope().getPrincipal().getUser();
+        row.actor = "user";
+        row.decision = "CLEARED";
+        row.clearedEventId = row.eventId + "-cleared";
+        row.sourceTopic = "turns.raw";
+        row.sourcePartition = partition;
+        row.sourceOffset = offset;
+        row.occurredAt = turn.getEnvelope().getOccurredAt();
+        return row;
+    }
+
+    /** A row for the turn's event id written by a connection and transaction of its own, outside every chain. */
+    private static void auditElsewhere(TurnReceived turn, int partition, long offset) {
+        try (Connection connection = DriverManager.getConnection(EmbeddedDatabase.jdbcUrl(), "postgres", "postgres");
+             PreparedStatement insert = connection.prepareStatement("""
+                     INSERT INTO audit_events (event_id, event_type, tenant, session_id, turn_id, cleared_event_id,
+                                               source_topic, source_partition, source_offset, content, redactions,
+                                               occurred_at, chain_partition, decision, actor, content_digest)
+                     VALUES (?, 'TURN_RECEIVED', ?, ?, ?, ?, 'turns.raw', ?, ?, '{}', 0, now(), ?, 'CLEARED', 'user',
+                             repeat('0', 64))""")) {
+            connection.setAutoCommit(true);
+            insert.setString(1, turn.getEnvelope().getEventId());
+            insert.setString(2, turn.getEnvelope().getTenant());
+            insert.setString(3, turn.getEnvelope().getSessionId());
+            insert.setString(4, turn.getEnvelope().getTurnId());
+            insert.setString(5, turn.getEnvelope().getEventId() + "-cleared");
+            insert.setInt(6, partition);
+            insert.setLong(7, offset);
+            insert.setInt(8, partition);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
