@@ -122,12 +122,9 @@ class TwoInstancesIT {
                 .containsExactlyInAnyOrder("memory-a", "memory-b");
 
         List<String> sessions = sessionsOnEveryPartition();
+        firstExchange(sessions, 10000, "It ships on Monday. Sorry for the wait.");
         for (int i = 0; i < sessions.size(); i++) {
             String session = sessions.get(i);
-            send(Topics.TURNS_CLEARED, session,
-                    turn(session, "t-1", "My name is " + NAMES.get(i) + ". Where is order " + (10000 + i) + "?", T0));
-            send(Topics.REPLIES_OUTBOUND, session,
-                    reply(session, "t-1", "billing-agent", "It ships on Monday. Sorry for the wait.", T0.plusSeconds(1)));
             send(Topics.TURNS_CLEARED, session,
                     turn(session, "t-2", "Thanks! Please answer in German from now on.", T0.plusSeconds(2)));
         }
@@ -213,13 +210,7 @@ class TwoInstancesIT {
     void aSessionGoesOnWhereItWasAfterItsInstanceLostItsState() throws Exception {
         awaitPartitionsSplit();
         List<String> sessions = sessionsOnEveryPartition();
-        for (int i = 0; i < sessions.size(); i++) {
-            String session = sessions.get(i);
-            send(Topics.TURNS_CLEARED, session,
-                    turn(session, "t-1", "My name is " + NAMES.get(i) + ". Where is order " + (20000 + i) + "?", T0));
-            send(Topics.REPLIES_OUTBOUND, session,
-                    reply(session, "t-1", "billing-agent", "It ships on Monday.", T0.plusSeconds(1)));
-        }
+        firstExchange(sessions, 20000, "It ships on Monday.");
         for (String session : sessions) {
             awaitComplete(INSTANCES.get(0), session, OPERATOR, 1, 1);
         }
@@ -251,6 +242,16 @@ class TwoInstancesIT {
         for (Instance instance : INSTANCES) {
             await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
                     .until(() -> instance.status(path(TENANT, session), OPERATOR) == 404);
+        }
+    }
+
+    /** Turn t-1 of each session (a name and order number {@code firstOrder + i}) and its reply {@code answer}. */
+    private static void firstExchange(List<String> sessions, int firstOrder, String answer) {
+        for (int i = 0; i < sessions.size(); i++) {
+            String session = sessions.get(i);
+            send(Topics.TURNS_CLEARED, session, turn(session, "t-1",
+                    "My name is " + NAMES.get(i) + ". Where is order " + (firstOrder + i) + "?", T0));
+            send(Topics.REPLIES_OUTBOUND, session, reply(session, "t-1", "billing-agent", answer, T0.plusSeconds(1)));
         }
     }
 
