@@ -40,6 +40,28 @@ class PiiDetectorTest {
     }
 
     @Test
+    void emailsWithLettersOfAnyScriptInTheLocalPartAreFoundWhole() {
+        assertThat(values(EntityType.EMAIL, "escribe a josé.garcía@ejemplo.es hoy"))
+                .containsExactly("josé.garcía@ejemplo.es");
+        assertThat(values(EntityType.EMAIL, "mail bob@example.com. Then bob@example.com-foo or bob@example.com.123"))
+                .containsExactly("bob@example.com");
+    }
+
+    /** Hostile shapes that made the e-mail pattern recurse once per dot until the stack overflowed. */
+    @Test
+    void longRunsOfDotsAndLabelsNeitherOverflowNorHideTheAddress() {
+        assertThat(values(EntityType.EMAIL, "support@example.com" + ".x".repeat(2000))).isEmpty();
+        assertThat(values(EntityType.EMAIL, "a.".repeat(2000) + "a@x.com")).singleElement()
+                .satisfies(address -> assertThat(address).endsWith("a@x.com").hasSize(4000 + 7));
+        assertThat(values(EntityType.EMAIL, "x@" + "a1.".repeat(1000) + "1")).isEmpty();
+        assertThat(values(EntityType.EMAIL, "x@" + "a1.".repeat(1000) + "com")).hasSize(1);
+        String hostile = ("support@example.com" + ".x".repeat(200) + " İİİ call 555 0123 " + "a.".repeat(300)
+                + "@@..--" + "1".repeat(40)).repeat(20);
+        assertThat(hostile.length()).isGreaterThan(16_000);
+        assertThat(DETECTOR.detect(hostile)).isNotNull();
+    }
+
+    @Test
     void phonesInternationalNationalAndWithExtensions() {
         assertThat(values(EntityType.PHONE, "Call me at (415) 555-2671 ext. 42 please"))
                 .containsExactly("(415) 555-2671 ext. 42");
