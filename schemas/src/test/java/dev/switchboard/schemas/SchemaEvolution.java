@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +33,29 @@ final class SchemaEvolution {
     /** The schema files in parse order: common types first, then the rest, each group sorted. */
     List<Path> files() throws IOException {
         try (Stream<Path> all = Files.walk(schemasDir)) {
-            return all.filter(p -> p.toString().endsWith(".avsc"))
-                    .sorted((a, b) -> {
-                        int groupA = schemasDir.relativize(a).startsWith("common") ? 0 : 1;
-                        int groupB = schemasDir.relativize(b).startsWith("common") ? 0 : 1;
-                        return groupA != groupB ? Integer.compare(groupA, groupB) : commonOrder(a, b);
-                    })
-                    .toList();
+            return all.filter(p -> p.toString().endsWith(".avsc")).sorted(parseOrder()).toList();
         }
+    }
+
+    /** The order in which schema files under this directory are parsed: common types first, then the rest. */
+    Comparator<Path> parseOrder() {
+        return (a, b) -> {
+            int groupA = schemasDir.relativize(a).startsWith("common") ? 0 : 1;
+            int groupB = schemasDir.relativize(b).startsWith("common") ? 0 : 1;
+            return groupA != groupB ? Integer.compare(groupA, groupB) : commonOrder(a, b);
+        };
+    }
+
+    /**
+     * Parses a whole set of schema files (path under this directory to text), in {@link #parseOrder()}, and returns
+     * the schema each file defines, by file. Each schema is complete: the named types it refers to are inlined.
+     */
+    Map<Path, Schema> parseAll(Map<Path, String> sources) {
+        Schema.Parser parser = new Schema.Parser();
+        Map<Path, Schema> parsed = new LinkedHashMap<>();
+        sources.keySet().stream().sorted(parseOrder())
+                .forEach(file -> parsed.put(file, parser.parse(sources.get(file))));
+        return parsed;
     }
 
     /** Envelope refers to Principal and DelegationLink, so those come first; others are alphabetical. */
@@ -121,7 +137,7 @@ final class SchemaEvolution {
         }
     }
 
-    private static String git(Path dir, String... args) throws IOException, InterruptedException {
+    static String git(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
