@@ -19,8 +19,8 @@ import dev.switchboard.events.StepKind;
 import dev.switchboard.events.Usage;
 import dev.switchboard.schemas.Envelopes;
 
-/** Translates between the wire contracts (Avro) and the agent SDK's plain types. */
-final class TaskMapping {
+/** Translates between the wire contracts (Avro) and the agent SDK's plain types, and builds the host's failures. */
+public final class TaskMapping {
 
     private TaskMapping() {
     }
@@ -55,10 +55,22 @@ final class TaskMapping {
         return result.build();
     }
 
-    /** A failure decided before any loop ran (an agent this instance does not host, a deadline already passed). */
-    static AgentResult failure(AgentTask task, String code, String message) {
+    /**
+     * A failure decided by the host rather than the loop: before any loop ran (an agent this instance does not host,
+     * a deadline already passed), or when the loop ended with an exception, whose usage is then unknown.
+     */
+    public static AgentResult failure(AgentTask task, String code, String message) {
         return base(task, new Usage(0L, 0L, 0), null).setOutcome(Outcome.FAILURE)
                 .setFailure(new Failure(code, message)).setSteps(List.of()).build();
+    }
+
+    /**
+     * {@code result} replaced by a failure (a result too large to write, or one the broker refused): the same task,
+     * ticket, model and usage, so that the tokens spent are still debited, without reply, handoff, escalation or steps.
+     */
+    public static AgentResult failure(AgentResult result, String code, String message) {
+        return AgentResult.newBuilder(result).setOutcome(Outcome.FAILURE).setReply(null).setHandoff(null)
+                .setEscalation(null).setSteps(List.of()).setFailure(new Failure(code, message)).build();
     }
 
     /**

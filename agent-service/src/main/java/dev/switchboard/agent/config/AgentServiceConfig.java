@@ -56,6 +56,32 @@ public interface AgentServiceConfig {
     @WithDefault("200ms")
     Duration pollTimeout();
 
+    /**
+     * The largest result, in bytes (serialized, with its key and room for the record's framing), written to
+     * {@code agent.results.raw}; a larger one is replaced by a {@code result_too_large} failure with the same usage.
+     * The producer's {@code max.request.size} and the topic's {@code max.message.bytes} (1 MiB by default) lower it.
+     */
+    @WithDefault("1048576")
+    int maxResultBytes();
+
+    /**
+     * How often a poll's transaction that aborted (other than by fencing or a rebalance) is written again, with the
+     * same results, before the poll's tasks are written in a transaction each.
+     */
+    @WithDefault("5")
+    int transactionRetries();
+
+    /** The wait before the first retry of a poll's transaction, doubled for each next one. */
+    @WithDefault("200ms")
+    Duration transactionBackoff();
+
+    /**
+     * The wait before an agent's worker that stopped unexpectedly is replaced by a new one, doubled for each next
+     * restart up to a minute.
+     */
+    @WithDefault("1s")
+    Duration restartBackoff();
+
     /** How each hosted agent's tool process runs. */
     Tools tools();
 

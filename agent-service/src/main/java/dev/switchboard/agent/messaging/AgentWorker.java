@@ -1,11 +1,13 @@
 package dev.switchboard.agent.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +18,7 @@ import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -24,10 +27,12 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
+import dev.switchboard.agent.TaskMapping;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
 import dev.switchboard.schemas.Topic;
@@ -42,6 +47,16 @@ import dev.switchboard.schemas.Topics;
  * transaction, so a crash never loses a task nor publishes its result twice; a redelivered task is run
  * again, and side-effecting tools see the same idempotency key (task id and step) both times.
  *
+ * <p>Failures stay with their task. Whatever one task throws (the runner, the agent's code, a tool process, the
+ * model adapter, the serializer; an {@link Error} such as a {@link StackOverflowError} too) becomes that task's
+ * {@code agent_error} failure, and a result larger than {@link Settings#maxResultBytes()} becomes a
+ * {@code result_too_large} failure with the same usage: the worker goes on with the next task. A poll's
+ * transaction that aborts (other than by fencing or a rebalance) is written again, with the same results, up to
+ * {@link Settings#transactionRetries()} times with doubling back-off; after that each task is written in a
+ * transaction of its own, a task whose result still cannot be written gets a {@code result_not_written} failure
+ * in its place, and when even that fails it is dead-lettered, so the partition moves on. No task is run twice
+ * because the transaction of its poll failed.
+ *
  * <p>The consumer and the transactional producer authenticate as the agent's own principal, which may write
  * only {@code agent.results.raw}. Dead letters therefore go through the host's producer, as {@code agent-service},
  * outside the transaction: they are acknowledged before the poll's transaction commits its offsets (at least
@@ -50,8 +65,39 @@ import dev.switchboard.schemas.Topics;
  */
 final class AgentWorker implements Runnable {
 
+    /**
+     * How a worker polls and writes.
+     *
+     * @param pollTimeout        how long a poll waits for tasks
+     * @param maxResultBytes     the largest result, serialized with its key and {@link #RECORD_OVERHEAD_BYTES}, that
+     *                           is written; a larger one is replaced by a {@code result_too_large} failure
+     * @param transactionRetries how often a poll's aborted transaction is written again before its tasks are written
+     *                           one by one
+     * @param transactionBackoff the wait before the first of those retries, doubled for each next one
+     */
+    record Settings(Duration pollTimeout, int maxResultBytes, int transactionRetries, Duration transactionBackoff) {
+    }
+
+    /** Room left for the record's and its batch's framing (headers, lengths, CRC) next to key and value. */
+    static final int RECORD_OVERHEAD_BYTES = 512;
+
     private static final Logger LOG = Logger.getLogger(AgentWorker.class);
     private static final long DEAD_LETTER_ACK_SECONDS = 30;
+
+    /** How one transaction ended. */
+    private enum Written {
+        COMMITTED,
+        /** aborted; the same records may be written again */
+        ABORTED,
+        /** aborted because the group rebalanced: the poll is read again by whoever owns its partitions now */
+        REBALANCED,
+        /** fenced by a newer instance with the same transactional id: this worker stops */
+        FENCED
+    }
+
+    /** One task's result, as built and as it is written; both null when no result could be built. */
+    private record Answer(AgentResult result, ProducerRecord<String, byte[]> record) {
+    }
 
     private final String agent;
     private final Consumer<String, byte[]> consumer;
@@ -59,9 +105,10 @@ final class AgentWorker implements Runnable {
     private final Producer<String, byte[]> deadLetters;
     private final Function<AgentTask, AgentResult> runner;
     private final ExecutorService sessions;
-    private final Duration pollTimeout;
+    private final Settings settings;
     private final Topic<String, AgentTask> tasks;
     private volatile boolean running = true;
+    private volatile boolean fenced;
 
     /**
      * @param consumer    the agent's consumer, as the agent's principal
@@ -70,32 +117,40 @@ final class AgentWorker implements Runnable {
      */
     AgentWorker(String agent, Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
             Producer<String, byte[]> deadLetters, Function<AgentTask, AgentResult> runner,
-            ExecutorService sessions, Duration pollTimeout) {
+            ExecutorService sessions, Settings settings) {
         this.agent = agent;
         this.consumer = consumer;
         this.producer = producer;
         this.deadLetters = deadLetters;
         this.runner = runner;
         this.sessions = sessions;
-        this.pollTimeout = pollTimeout;
+        this.settings = settings;
         this.tasks = Topics.agentTasks(agent);
     }
 
+    /**
+     * Polls and answers until stopped, fenced or interrupted, or until the consumer or producer fail in a way no
+     * task caused (logged); {@link WorkerSupervisor} starts a new worker then.
+     */
     @Override
     public void run() {
         try {
             producer.initTransactions();
             consumer.subscribe(List.of(tasks.name()));
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
+                ConsumerRecords<String, byte[]> records = consumer.poll(settings.pollTimeout());
                 if (!records.isEmpty()) {
                     process(records);
                 }
             }
         } catch (WakeupException stopping) {
             // close() woke the consumer up
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            fenced(e);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Worker of agent %s stopped", agent);
+            if (running) {
+                LOG.errorf(e, "Worker of agent %s stopped unexpectedly", agent);
+            }
         } finally {
             running = false;
             consumer.close();
@@ -118,21 +173,107 @@ final class AgentWorker implements Runnable {
             rewind(records);
             return;
         }
-        List<ProducerRecord<String, byte[]>> out = answer(decoded);
+        Map<ConsumerRecord<String, byte[]>, Answer> answers = answer(decoded);
+        List<ProducerRecord<String, byte[]>> unanswerable = new ArrayList<>();
+        answers.forEach((record, answer) -> {
+            if (answer.record() == null) {
+                unanswerable.add(deadLetter(record, "no result of the task could be built"));
+            }
+        });
+        if (!deadLetter(unanswerable)) {
+            rewind(records);
+            return;
+        }
+        List<ProducerRecord<String, byte[]>> results = answers.values().stream().map(Answer::record)
+                .filter(Objects::nonNull).toList();
+        Duration backoff = settings.transactionBackoff();
+        for (int attempt = 0; running; attempt++) {
+            Written written = write(results, nextOffsets(records));
+            if (written == Written.COMMITTED || written == Written.FENCED) {
+                return;
+            }
+            if (written == Written.REBALANCED) {
+                rewind(records);
+                return;
+            }
+            if (attempt >= settings.transactionRetries()) {
+                LOG.warnf("Transaction of agent %s aborted %d times; its %d tasks are written one by one", agent,
+                        attempt + 1, records.count());
+                writeOneByOne(records, answers);
+                return;
+            }
+            sleep(backoff);
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    /**
+     * The last resort after a poll's transaction kept failing: each task in a transaction of its own, in order, so
+     * that one result the broker refuses holds back no other. A task whose result cannot be written gets a
+     * {@code result_not_written} failure instead; when even that fails it is dead-lettered and only its offset
+     * committed. When not even that works (the broker is gone), the rest of the poll is read again.
+     */
+    private void writeOneByOne(ConsumerRecords<String, byte[]> records, Map<ConsumerRecord<String, byte[]>, Answer> answers) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Map<TopicPartition, OffsetAndMetadata> offset = Map.of(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1));
+            Answer answer = answers.get(record);
+            if (answer != null && answer.record() == null) {
+                answer = null; // dead-lettered already
+            }
+            Written written = write(answer == null ? List.of() : List.of(answer.record()), offset);
+            if (written == Written.ABORTED && answer != null) {
+                LOG.errorf("Result of task %s of agent %s could not be written; a failure is written in its place",
+                        answer.result().getTaskId(), agent);
+                written = write(List.of(serialize(TaskMapping.failure(answer.result(), "result_not_written",
+                        "The agent's answer could not be delivered"))), offset);
+                if (written == Written.ABORTED && deadLetter(List.of(deadLetter(record,
+                        "no result of the task could be written")))) {
+                    written = write(List.of(), offset);
+                }
+            }
+            if (written != Written.COMMITTED) {
+                if (written != Written.FENCED) {
+                    rewind(records);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Writes {@code results} and commits {@code offsets} in one transaction. */
+    private Written write(List<ProducerRecord<String, byte[]>> results, Map<TopicPartition, OffsetAndMetadata> offsets) {
         try {
             producer.beginTransaction();
-            out.forEach(producer::send);
-            producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+            results.forEach(producer::send);
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            // another instance with the same transactional id took over: this one must stop
-            LOG.errorf(e, "Worker of agent %s was fenced by a newer instance and stops", agent);
-            running = false;
+            return Written.COMMITTED;
         } catch (KafkaException e) {
-            LOG.warnf(e, "Transaction of agent %s aborted; its tasks will be read again", agent);
+            if (fencing(e) || fencing(e.getCause())) {
+                fenced(e);
+                return Written.FENCED;
+            }
+            LOG.warnf(e, "Transaction of agent %s aborted", agent);
+            // throws when the producer cannot go on (a fatal error): the worker then stops and a new one starts
             producer.abortTransaction();
-            rewind(records);
+            return rebalanced(e) || rebalanced(e.getCause()) ? Written.REBALANCED : Written.ABORTED;
         }
+    }
+
+    private static boolean fencing(Throwable e) {
+        return e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException;
+    }
+
+    private static boolean rebalanced(Throwable e) {
+        return e instanceof CommitFailedException || e instanceof RebalanceInProgressException;
+    }
+
+    private void fenced(KafkaException e) {
+        // another instance with the same transactional id took over: this one must stop
+        LOG.errorf(e, "Worker of agent %s was fenced by a newer instance and stops", agent);
+        fenced = true;
+        running = false;
     }
 
     /** Writes the dead letters and waits for the broker; false when they could not all be written. */
@@ -158,16 +299,16 @@ final class AgentWorker implements Runnable {
         }
     }
 
-    /** One result per decoded task, in input order. */
-    private List<ProducerRecord<String, byte[]>> answer(Map<ConsumerRecord<String, byte[]>, AgentTask> decoded) {
+    /** One answer per decoded task, in input order. */
+    private Map<ConsumerRecord<String, byte[]>, Answer> answer(Map<ConsumerRecord<String, byte[]>, AgentTask> decoded) {
         Map<String, List<ConsumerRecord<String, byte[]>>> bySession = new LinkedHashMap<>();
         decoded.keySet().forEach(record -> bySession.computeIfAbsent(String.valueOf(record.key()), k -> new ArrayList<>()).add(record));
-        Map<ConsumerRecord<String, byte[]>, ProducerRecord<String, byte[]>> answers = new HashMap<>();
+        Map<ConsumerRecord<String, byte[]>, Answer> answers = new HashMap<>();
         List<CompletableFuture<Void>> running = new ArrayList<>();
         for (List<ConsumerRecord<String, byte[]>> session : bySession.values()) {
             running.add(CompletableFuture.runAsync(() -> {
                 for (ConsumerRecord<String, byte[]> record : session) {
-                    ProducerRecord<String, byte[]> answer = answer(decoded.get(record));
+                    Answer answer = answer(decoded.get(record));
                     synchronized (answers) {
                         answers.put(record, answer);
                     }
@@ -175,23 +316,58 @@ final class AgentWorker implements Runnable {
             }, sessions));
         }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
-        List<ProducerRecord<String, byte[]>> ordered = new ArrayList<>();
-        decoded.keySet().forEach(record -> ordered.add(answers.get(record)));
+        Map<ConsumerRecord<String, byte[]>, Answer> ordered = new LinkedHashMap<>();
+        decoded.keySet().forEach(record -> ordered.put(record, answers.get(record)));
         return ordered;
     }
 
-    private ProducerRecord<String, byte[]> answer(AgentTask task) {
-        AgentResult result = runner.apply(task);
+    /**
+     * The task's result; whatever the task throws becomes its {@code agent_error} failure, and a result larger than the
+     * limit its {@code result_too_large} failure. Neither message says more than that: the exception is logged.
+     */
+    private Answer answer(AgentTask task) {
+        AgentResult result;
+        ProducerRecord<String, byte[]> record;
+        try {
+            result = runner.apply(task);
+            record = serialize(result);
+        } catch (Throwable e) { // an Error of agent code (StackOverflowError) too: it ends this task, not the worker
+            LOG.errorf(e, "Task %s of agent %s failed", task.getTaskId(), agent);
+            try {
+                result = TaskMapping.failure(task, "agent_error", "The agent failed while answering; the error was logged");
+                return new Answer(result, serialize(result));
+            } catch (RuntimeException notEvenAFailure) {
+                LOG.errorf(notEvenAFailure, "No result of task %s of agent %s can be built: it is dead-lettered",
+                        task.getTaskId(), agent);
+                return new Answer(null, null);
+            }
+        }
+        int size = size(record);
+        if (size > settings.maxResultBytes()) {
+            LOG.errorf("Result of task %s of agent %s is %d bytes, more than the limit of %d: a failure is written instead",
+                    task.getTaskId(), agent, size, settings.maxResultBytes());
+            result = TaskMapping.failure(result, "result_too_large", "The agent's answer was too large to deliver");
+            record = serialize(result);
+        }
+        return new Answer(result, record);
+    }
+
+    private static ProducerRecord<String, byte[]> serialize(AgentResult result) {
         byte[] value = Topics.AGENT_RESULTS_RAW.valueSerde().serializer().serialize(Topics.AGENT_RESULTS_RAW.name(), result);
-        return new ProducerRecord<>(Topics.AGENT_RESULTS_RAW.name(), task.getEnvelope().getSessionId(), value);
+        return new ProducerRecord<>(Topics.AGENT_RESULTS_RAW.name(), result.getEnvelope().getSessionId(), value);
+    }
+
+    /** The bytes a result takes on the broker, at most: key, value and room for the framing. */
+    private static int size(ProducerRecord<String, byte[]> record) {
+        return record.key().getBytes(StandardCharsets.UTF_8).length + record.value().length + RECORD_OVERHEAD_BYTES;
     }
 
     private static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add("dead-letter-reason", reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        headers.add("dead-letter-topic", record.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        headers.add("dead-letter-partition", String.valueOf(record.partition()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        headers.add("dead-letter-offset", String.valueOf(record.offset()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-partition", String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, record.key(), record.value(), headers);
     }
 
@@ -215,8 +391,13 @@ final class AgentWorker implements Runnable {
 
     /** Waits one poll timeout before the poll is read again, so that a broker outage is not retried in a busy loop. */
     private void pause() {
+        sleep(settings.pollTimeout());
+    }
+
+    /** Waits; an interrupt (shutdown) stops the worker. */
+    private void sleep(Duration wait) {
         try {
-            Thread.sleep(pollTimeout.toMillis());
+            Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
@@ -225,6 +406,11 @@ final class AgentWorker implements Runnable {
 
     boolean isRunning() {
         return running;
+    }
+
+    /** Whether the worker stopped because a newer instance with the same transactional id took over. */
+    boolean isFenced() {
+        return fenced;
     }
 
     void stop() {

@@ -1,11 +1,11 @@
 package dev.switchboard.agent.messaging;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,6 +30,7 @@ import dev.switchboard.agent.tools.AgentToolProcesses;
 import dev.switchboard.agent.tools.ToolSettings;
 import dev.switchboard.agent.model.providers.ModelRegistry;
 import dev.switchboard.runtime.kafka.KafkaClientConfig;
+import dev.switchboard.schemas.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -51,12 +53,14 @@ public class AgentWorkers {
         return "switchboard-agent-" + agent;
     }
 
+    /** The broker's default {@code message.max.bytes}, for a topic the catalog gives no {@code max.message.bytes}. */
+    static final int BROKER_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
+
     private final AgentServiceConfig config;
     private final ModelRegistry models;
     private final KafkaClientConfig kafka;
     private final AgentBrokerCredentials credentials;
-    private final List<AgentWorker> workers = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<WorkerSupervisor> workers = new ArrayList<>();
     private final List<ExecutorService> bulkheads = new ArrayList<>();
     private KafkaProducer<String, byte[]> deadLetters;
     private AgentRunner runner;
@@ -88,19 +92,20 @@ public class AgentWorkers {
             // slow uses up only its own concurrency, never another agent's.
             ExecutorService sessions = bulkhead(agent, config.concurrency());
             bulkheads.add(sessions);
-            AgentWorker worker = new AgentWorker(agent, consumer(agent), producer(agent), deadLetters, runner::run,
-                    sessions, config.pollTimeout());
-            Thread thread = new Thread(worker, "agent-worker-" + agent);
+            Map<String, Object> producerSettings = producerSettings(config, agent);
+            AgentWorker.Settings settings = workerSettings(config, producerSettings);
+            // A worker that stops unexpectedly is replaced by a new one, with new clients.
+            WorkerSupervisor worker = new WorkerSupervisor(agent, () -> new AgentWorker(agent, consumer(agent),
+                    producer(agent, producerSettings), deadLetters, runner::run, sessions, settings),
+                    config.restartBackoff());
             workers.add(worker);
-            threads.add(thread);
-            thread.start();
+            worker.start();
         }
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
-        workers.forEach(AgentWorker::stop);
-        for (Thread thread : threads) {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
+        for (WorkerSupervisor worker : workers) {
+            worker.stop(Duration.ofSeconds(30));
         }
         bulkheads.forEach(ExecutorService::shutdownNow);
         if (deadLetters != null) {
@@ -113,7 +118,7 @@ public class AgentWorkers {
 
     /** The agents whose worker has stopped (empty when all are consuming). */
     public List<String> stoppedAgents() {
-        return workers.stream().filter(worker -> !worker.isRunning()).map(AgentWorker::agent).toList();
+        return workers.stream().filter(worker -> !worker.isRunning()).map(WorkerSupervisor::agent).toList();
     }
 
     /**
@@ -141,21 +146,42 @@ public class AgentWorkers {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.pollRecords());
     }
 
-    private KafkaConsumer<String, byte[]> consumer(String agent) {
-        return new KafkaConsumer<>(credentials.connection(agent, consumerSettings(config, agent)),
-                new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private KafkaProducer<String, byte[]> producer(String agent) {
-        return new KafkaProducer<>(credentials.connection(agent, Map.of(
+    /** The settings of an agent's transactional producer (before its credentials are added). */
+    static Map<String, Object> producerSettings(AgentServiceConfig config, String agent) {
+        return Map.of(
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "switchboard-agent-" + agent + "-" + config.instanceId(),
                 ProducerConfig.CLIENT_ID_CONFIG, "agent-" + agent + "-results-" + config.instanceId(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 // A poll's transaction may start while the previous commit still completes
                 // (CONCURRENT_TRANSACTIONS): retry after 10 ms, not the default 100 ms.
-                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10)),
-                new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
+    }
+
+    /**
+     * How an agent's worker polls and writes. Its largest result is the lowest of {@code max-result-bytes}, the
+     * producer's {@code max.request.size} and the results topic's {@code max.message.bytes} (the catalog's, else the
+     * broker's default): a larger one would make the producer or the broker refuse the poll's transaction.
+     */
+    static AgentWorker.Settings workerSettings(AgentServiceConfig config, Map<String, Object> producerSettings) {
+        int requestSize = Integer.parseInt(String.valueOf(producerSettings.getOrDefault(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))));
+        int topicSize = Integer.parseInt(Topics.AGENT_RESULTS_RAW.configs().getOrDefault(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(BROKER_MAX_MESSAGE_BYTES)));
+        int limit = Math.min(config.maxResultBytes(), Math.min(requestSize, topicSize));
+        return new AgentWorker.Settings(config.pollTimeout(), limit, config.transactionRetries(),
+                config.transactionBackoff());
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String agent) {
+        return new KafkaConsumer<>(credentials.connection(agent, consumerSettings(config, agent)),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<String, byte[]> producer(String agent, Map<String, Object> settings) {
+        return new KafkaProducer<>(credentials.connection(agent, settings), new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /** The host's producer of dead letters, as {@code agent-service}: agents may write only their results. */

@@ -81,7 +81,8 @@ class AgentBulkheadTest {
         MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         ExecutorService bulkhead = AgentWorkers.bulkhead(agent, CONCURRENCY);
         bulkheads.add(bulkhead);
-        AgentWorker worker = new AgentWorker(agent, consumer, producer, producer, runner, bulkhead, Duration.ofMillis(20));
+        AgentWorker worker = new AgentWorker(agent, consumer, producer, producer, runner, bulkhead,
+                new AgentWorker.Settings(Duration.ofMillis(20), 1024 * 1024, 5, Duration.ofMillis(20)));
         workers.add(worker);
         Thread thread = new Thread(worker, "agent-worker-" + agent);
         threads.add(thread);
