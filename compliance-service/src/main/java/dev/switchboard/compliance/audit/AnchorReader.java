@@ -1,7 +1,5 @@
 package dev.switchboard.compliance.audit;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,17 +11,12 @@ import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.avro.data.TimeConversions;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -102,7 +95,7 @@ public class AnchorReader {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
                 ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-compliance-anchors-reader")),
-                Topics.AUDIT_ANCHORS.keySerde().deserializer(), new AnchorDeserializer())) {
+                Topics.AUDIT_ANCHORS.keySerde().deserializer(), Topics.AUDIT_ANCHORS.valueSerde().deserializer())) {
             List<PartitionInfo> partitions = consumer.partitionsFor(Topics.AUDIT_ANCHORS.name(), timeout);
             if (partitions == null || partitions.isEmpty()) {
                 throw new AnchorsUnavailableException(Topics.AUDIT_ANCHORS.name() + " does not exist", null);
@@ -139,33 +132,5 @@ public class AnchorReader {
      */
     public static int partitionFor(String tenant, int partitions) {
         return Utils.toPositive(Utils.murmur2(tenant.getBytes(StandardCharsets.UTF_8))) % partitions;
-    }
-
-    /**
-     * Decodes the single-object encoding the catalog's serde writes, with the record class's own decoder: the
-     * catalog's decoder does not know {@code AuditAnchor} (it is missing from {@code EventTypes}).
-     */
-    static final class AnchorDeserializer implements Deserializer<AuditAnchor> {
-
-        /** Built from the record class's own loader, not the thread's: the generated decoder would use the latter. */
-        private static final BinaryMessageDecoder<AuditAnchor> DECODER = decoder();
-
-        private static BinaryMessageDecoder<AuditAnchor> decoder() {
-            SpecificData model = new SpecificData(AuditAnchor.class.getClassLoader());
-            model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
-            return new BinaryMessageDecoder<>(model, AuditAnchor.getClassSchema());
-        }
-
-        @Override
-        public AuditAnchor deserialize(String topic, byte[] data) {
-            if (data == null) {
-                return null;
-            }
-            try {
-                return DECODER.decode(ByteBuffer.wrap(data));
-            } catch (IOException | RuntimeException e) {
-                throw new SerializationException("Not an AuditAnchor: " + e.getMessage(), e);
-            }
-        }
     }
 }

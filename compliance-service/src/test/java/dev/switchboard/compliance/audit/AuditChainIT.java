@@ -154,7 +154,7 @@ class AuditChainIT {
                 .isEqualTo(AnchorCheck.Status.MATCHES);
         var anchorBytes = new Topic<>(Topics.AUDIT_ANCHORS.name(), Topics.AUDIT_ANCHORS.keySerde(), Serdes.ByteArray(),
                 Topics.AUDIT_ANCHORS.cleanup(), Topics.AUDIT_ANCHORS.partitions());
-        AnchorReader.AnchorDeserializer decoder = new AnchorReader.AnchorDeserializer();
+        var decoder = Topics.AUDIT_ANCHORS.valueSerde().deserializer();
         try (var published = TopicReader.fromBeginning(EmbeddedKafka.shared().clientProperties("admin"), anchorBytes)) {
             List<ConsumerRecord<String, byte[]>> records = published.until(chain.id(), found -> !found.isEmpty()
                     && decoder.deserialize(anchorBytes.name(), found.get(found.size() - 1).value()).getChainSeq()

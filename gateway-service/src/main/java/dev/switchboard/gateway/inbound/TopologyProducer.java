@@ -11,6 +11,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
@@ -64,6 +65,13 @@ public class TopologyProducer {
 
     /** What one message needs to become a turn: its sender's link and recorded address, each possibly null. */
     record Sender(ChannelMessage message, IdentityLink link, IdentityLink recordedAddress) {
+    }
+
+    /** A stream thread that dies is replaced, not left dead (the runtime's failure policy). */
+    @Produces
+    @ApplicationScoped
+    public StreamsUncaughtExceptionHandler replaceFailedThread() {
+        return Topologies.replaceFailedThread();
     }
 
     @Produces

@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -62,6 +63,13 @@ public class TopologyProducer {
     TopologyProducer(MemoryConfig config, KafkaClientConfig kafka) {
         this.config = config;
         this.kafka = kafka;
+    }
+
+    /** A stream thread that dies is replaced, not left dead (the runtime's failure policy). */
+    @Produces
+    @ApplicationScoped
+    public StreamsUncaughtExceptionHandler replaceFailedThread() {
+        return Topologies.replaceFailedThread();
     }
 
     @Produces

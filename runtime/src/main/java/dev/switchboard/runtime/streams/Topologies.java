@@ -5,7 +5,9 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 /**
  * Builds a service's topology with the configured optimizations. Kafka Streams applies {@code topology.optimization}
@@ -16,7 +18,24 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public final class Topologies {
 
+    private static final Logger LOG = Logger.getLogger(Topologies.class);
+
     private Topologies() {
+    }
+
+    /**
+     * What a stream thread that dies of an exception is replaced by: a new thread, which takes over the dead one's
+     * tasks, so that one failure does not stop the service. Records that cannot be used never get this far: they go
+     * to {@code deadletters} ({@link DeadLetterHandler}); what does is a failure of the thread itself (a dependency
+     * down, a dead letter that could not be written), and the replacement reads from the last commit again. (A
+     * failed global thread cannot be replaced: Kafka Streams then shuts the client down, and readiness goes DOWN.)
+     * Each Streams service produces it as its {@link StreamsUncaughtExceptionHandler} bean.
+     */
+    public static StreamsUncaughtExceptionHandler replaceFailedThread() {
+        return exception -> {
+            LOG.errorf(exception, "Stream thread %s failed; replacing it", Thread.currentThread().getName());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        };
     }
 
     public static Topology build(StreamsBuilder builder) {

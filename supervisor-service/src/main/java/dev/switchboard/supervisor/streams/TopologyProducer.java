@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -87,6 +88,13 @@ public class TopologyProducer {
     public static final String TENANT_USAGE_STORE = "tenant-usage";
     /** Where the tenant sums are kept, partitioned by tenant and day, before they go to {@code budgets.tenants}. */
     static final String TENANT_TOTALS_STORE = "tenant-usage-totals";
+
+    /** A stream thread that dies is replaced, not left dead (the runtime's failure policy). */
+    @Produces
+    @ApplicationScoped
+    public StreamsUncaughtExceptionHandler replaceFailedThread() {
+        return Topologies.replaceFailedThread();
+    }
 
     @Produces
     @DefaultBean
