@@ -69,8 +69,11 @@ public final class TaskMapping {
      * ticket, model and usage, so that the tokens spent are still debited, without reply, handoff, escalation or steps.
      */
     public static AgentResult failure(AgentResult result, String code, String message) {
-        return AgentResult.newBuilder(result).setOutcome(Outcome.FAILURE).setReply(null).setHandoff(null)
-                .setEscalation(null).setSteps(List.of()).setFailure(new Failure(code, message)).build();
+        // field by field: Avro's copying builder resolves classes in a way Quarkus' class loaders do not share
+        return AgentResult.newBuilder().setEnvelope(result.getEnvelope()).setTaskId(result.getTaskId())
+                .setAgent(result.getAgent()).setTicket(result.getTicket()).setUsage(result.getUsage())
+                .setModel(result.getModel()).setOutcome(Outcome.FAILURE).setFailure(new Failure(code, message))
+                .setSteps(List.of()).build();
     }
 
     /**

@@ -326,30 +326,29 @@ final class AgentWorker implements Runnable {
      * limit its {@code result_too_large} failure. Neither message says more than that: the exception is logged.
      */
     private Answer answer(AgentTask task) {
-        AgentResult result;
-        ProducerRecord<String, byte[]> record;
         try {
-            result = runner.apply(task);
-            record = serialize(result);
+            AgentResult result = runner.apply(task);
+            ProducerRecord<String, byte[]> record = serialize(result);
+            int size = size(record);
+            if (size > settings.maxResultBytes()) {
+                LOG.errorf("Result of task %s of agent %s is %d bytes, more than the limit of %d: a failure is written instead",
+                        task.getTaskId(), agent, size, settings.maxResultBytes());
+                result = TaskMapping.failure(result, "result_too_large", "The agent's answer was too large to deliver");
+                record = serialize(result);
+            }
+            return new Answer(result, record);
         } catch (Throwable e) { // an Error of agent code (StackOverflowError) too: it ends this task, not the worker
             LOG.errorf(e, "Task %s of agent %s failed", task.getTaskId(), agent);
             try {
-                result = TaskMapping.failure(task, "agent_error", "The agent failed while answering; the error was logged");
-                return new Answer(result, serialize(result));
+                AgentResult failure = TaskMapping.failure(task, "agent_error",
+                        "The agent failed while answering; the error was logged");
+                return new Answer(failure, serialize(failure));
             } catch (RuntimeException notEvenAFailure) {
                 LOG.errorf(notEvenAFailure, "No result of task %s of agent %s can be built: it is dead-lettered",
                         task.getTaskId(), agent);
                 return new Answer(null, null);
             }
         }
-        int size = size(record);
-        if (size > settings.maxResultBytes()) {
-            LOG.errorf("Result of task %s of agent %s is %d bytes, more than the limit of %d: a failure is written instead",
-                    task.getTaskId(), agent, size, settings.maxResultBytes());
-            result = TaskMapping.failure(result, "result_too_large", "The agent's answer was too large to deliver");
-            record = serialize(result);
-        }
-        return new Answer(result, record);
     }
 
     private static ProducerRecord<String, byte[]> serialize(AgentResult result) {

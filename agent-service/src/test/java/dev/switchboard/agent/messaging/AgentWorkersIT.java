@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -29,6 +30,7 @@ import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +44,23 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(value = KafkaTestResource.class, initArgs = {
         @ResourceArg(name = "principal", value = "agent-service"),
         @ResourceArg(name = "agents", value = "concierge")})
+@WithTestResource(AgentWorkersIT.SmallResults.class)
 public class AgentWorkersIT {
+
+    /** A limit on results that an echo of the offline model can exceed within the concierge's token budget. */
+    public static class SmallResults implements QuarkusTestResourceLifecycleManager {
+
+        static final int MAX_RESULT_BYTES = 8 * 1024;
+
+        @Override
+        public Map<String, String> start() {
+            return Map.of("switchboard.agent-service.max-result-bytes", String.valueOf(MAX_RESULT_BYTES));
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
 
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -115,6 +133,30 @@ public class AgentWorkersIT {
                         }
                     });
         }
+    }
+
+    @Test
+    void aReplyLargerThanTheLimitFailsAsTooLargeAndTheNextTaskIsAnsweredByTheRunningWorker() {
+        String session = UUID.randomUUID().toString();
+        // the offline model echoes the text: about 10 KB, over the limit, and about 2,600 tokens, within the budget
+        AgentTask large = taskFor(session, "word ".repeat(2_000));
+        large.setMaxTokens(6_000);
+        TopicWriter.send(bootstrap, Topics.agentTasks("concierge"), session, large);
+        TopicWriter.send(bootstrap, Topics.agentTasks("concierge"), session, taskFor(session, "after the large one"));
+        try (var results = TopicReader.fromBeginning(bootstrap, Topics.AGENT_RESULTS_RAW)) {
+            var answers = results.values(session, 2, WAIT);
+            assertThat(answers).hasSize(2);
+            assertThat(answers.get(0).getTaskId()).isEqualTo(large.getTaskId());
+            assertThat(answers.get(0).getOutcome()).isEqualTo(Outcome.FAILURE);
+            assertThat(answers.get(0).getFailure().getCode()).isEqualTo("result_too_large");
+            assertThat(answers.get(0).getTicket()).isEqualTo(large.getTicket());
+            assertThat(answers.get(0).getUsage().getInputTokens()).as("the tokens spent are still debited").isPositive();
+            assertThat(answers.get(1).getReply()).contains("after the large one");
+        }
+        int management = ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class)
+                .orElse(9001);
+        given().port(management).get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'agent workers' }.status", equalTo("UP"));
     }
 
     /** Agents may write only their results: dead letters go through the host, as agent-service, before the offset. */
