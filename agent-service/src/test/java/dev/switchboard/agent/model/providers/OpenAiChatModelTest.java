@@ -177,6 +177,20 @@ class OpenAiChatModelTest {
     }
 
     @Test
+    void theBackOffBetweenRetriesEndsAtTheDeadlineToo() {
+        // 500 without Retry-After: the model's own back-off of five seconds, cut at the task's 300 ms
+        server.always(Recorded.load("openai/error-500.json"));
+        OpenAiChatModel model = new OpenAiChatModel(settings().withBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> TaskDeadline.run(Instant.now().plusMillis(300), () -> model.chat(Conversations.question())))
+                .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("deadline");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(900));
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
     void outsideATaskTheModelsOwnTimeoutApplies() {
         assertThat(TaskDeadline.current()).isEmpty();
         server.then(Recorded.load("openai/chat-completion-text.json").delayedBy(Duration.ofMillis(300)));
