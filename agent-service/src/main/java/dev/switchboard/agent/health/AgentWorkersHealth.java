@@ -8,7 +8,10 @@ import org.eclipse.microprofile.health.Liveness;
 
 import dev.switchboard.agent.messaging.AgentWorkers;
 
-/** Down when the worker of any hosted agent has stopped: its tasks would wait forever. */
+/**
+ * Down while any hosted agent has no running worker, naming it in {@code stopped}: fenced by a newer instance (for
+ * good), or stopped unexpectedly and waiting to be replaced ({@code WorkerSupervisor}); its tasks wait meanwhile.
+ */
 @Liveness
 @ApplicationScoped
 public class AgentWorkersHealth implements HealthCheck {

@@ -43,7 +43,8 @@ import io.quarkus.runtime.StartupEvent;
  * the dead letters of every worker. Start fails, naming the key, when a hosted agent has no broker password.
  *
  * <p>Each agent has its own bulkhead, a pool of {@code concurrency} session threads, and polls at most
- * {@code max-poll-records} tasks (default: the concurrency) at a time.
+ * {@code max-poll-records} tasks (default: the concurrency) at a time. Each agent's worker runs under a
+ * {@link WorkerSupervisor}, which replaces it, with new clients, when it stops unexpectedly.
  */
 @ApplicationScoped
 public class AgentWorkers {
