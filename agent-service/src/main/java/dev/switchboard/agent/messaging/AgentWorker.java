@@ -187,7 +187,7 @@ final class AgentWorker implements Runnable {
         List<ProducerRecord<String, byte[]>> results = answers.values().stream().map(Answer::record)
                 .filter(Objects::nonNull).toList();
         Duration backoff = settings.transactionBackoff();
-        for (int attempt = 0; running; attempt++) {
+        for (int attempt = 0; ; attempt++) {
             Written written = write(results, nextOffsets(records));
             if (written == Written.COMMITTED || written == Written.FENCED) {
                 return;
@@ -203,6 +203,9 @@ final class AgentWorker implements Runnable {
                 return;
             }
             sleep(backoff);
+            if (!running) {
+                return; // stopping: whoever owns the partitions next reads the poll again
+            }
             backoff = backoff.multipliedBy(2);
         }
     }

@@ -105,8 +105,9 @@ public class AgentWorkers {
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        workers.forEach(WorkerSupervisor::stop);
         for (WorkerSupervisor worker : workers) {
-            worker.stop(Duration.ofSeconds(30));
+            worker.join(Duration.ofSeconds(30));
         }
         bulkheads.forEach(ExecutorService::shutdownNow);
         if (deadLetters != null) {
@@ -139,6 +140,10 @@ public class AgentWorkers {
     static Map<String, Object> consumerSettings(AgentServiceConfig config, String agent) {
         return Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupOf(agent),
+                // A static member: an instance killed and started again with the same instance id takes its
+                // partitions back at once; one that does not come back is replaced after the session timeout.
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "agent-" + agent + "-" + config.instanceId(),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000,
                 ConsumerConfig.CLIENT_ID_CONFIG, "agent-" + agent + "-" + config.instanceId(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,

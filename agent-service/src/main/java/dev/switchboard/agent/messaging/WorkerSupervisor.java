@@ -102,8 +102,8 @@ final class WorkerSupervisor {
         return agent;
     }
 
-    /** Stops the worker and waits for it at most {@code timeout}. */
-    void stop(Duration timeout) throws InterruptedException {
+    /** Stops the worker after its current poll; {@link #join} waits for it. */
+    void stop() {
         stopping = true;
         AgentWorker worker = current;
         if (worker != null && worker.isRunning()) {
@@ -111,6 +111,10 @@ final class WorkerSupervisor {
         } else {
             thread.interrupt(); // waiting to restart
         }
+    }
+
+    /** Waits at most {@code timeout} for the worker to end after {@link #stop}. */
+    void join(Duration timeout) throws InterruptedException {
         thread.join(timeout.toMillis());
     }
 }

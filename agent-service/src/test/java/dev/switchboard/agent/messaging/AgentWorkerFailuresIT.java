@@ -65,8 +65,9 @@ class AgentWorkerFailuresIT {
 
     @AfterEach
     void stop() throws InterruptedException {
+        supervisors.forEach(WorkerSupervisor::stop);
         for (WorkerSupervisor supervisor : supervisors) {
-            supervisor.stop(Duration.ofSeconds(30));
+            supervisor.join(Duration.ofSeconds(30));
         }
         bulkheads.forEach(ExecutorService::shutdownNow);
         producers.forEach(KafkaProducer::close);
