@@ -305,6 +305,35 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
+     * Kills one service's process at once, as a crash would (SIGKILL), for fault tests: it leaves no consumer group,
+     * flushes nothing and aborts nothing; {@link #restart} starts it again.
+     */
+    public void kill(String module) throws InterruptedException {
+        ServiceProcess service;
+        synchronized (this) {
+            service = services.stream().filter(each -> each.module().equals(module)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no running service " + module));
+            services.remove(service);
+        }
+        service.kill();
+    }
+
+    /**
+     * Starts a killed service again with the same settings, so with the same instance ids (it takes its partitions
+     * back as the same static group member), and waits until it is ready.
+     */
+    public void restart(String module, Duration timeout) throws Exception {
+        LocalSettings.ServiceSpec spec = settings.services().stream().filter(each -> each.module().equals(module))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown service " + module));
+        startService(spec);
+        ServiceProcess service;
+        synchronized (this) {
+            service = services.get(services.size() - 1);
+        }
+        service.awaitReady(timeout);
+    }
+
+    /**
      * The operating system's process id of each running process of the stack, by name: the services'
      * modules, {@code kafka} and {@code postgresql} (its postmaster; backends are its children). For
      * tools that watch or profile the stack, such as the benchmark.

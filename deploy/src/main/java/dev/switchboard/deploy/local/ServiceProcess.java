@@ -79,6 +79,14 @@ final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Kills the process at once, as a crash would (SIGKILL: no shutdown hooks, nothing flushed or closed). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException(module + " did not die within 30 s of SIGKILL");
+        }
+    }
+
     String module() {
         return module;
     }

@@ -1,0 +1,133 @@
+package dev.switchboard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.switchboard.deploy.local.LocalStack;
+import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.schemas.Topics;
+
+/**
+ * The short fault suite of the normal test run: under steady load through the web chat API, a service is killed
+ * with SIGKILL (a crash: nothing flushed, no group left) and started again a few seconds later. Every turn must be
+ * answered (200 within the request's wait), exactly one reply per turn must be on {@code replies.outbound}, and the
+ * test prints how long the users waited. The restarted service comes back as the same static group member, so it
+ * takes its partitions back at once instead of after its old session's timeout.
+ */
+class FaultIT {
+
+    private static final int RATE = 8;
+    private static final int SECONDS = 16;
+    private static final int USERS = 40;
+    private static final int WAIT_SECONDS = 30;
+    private static final long KILL_AT_MS = 3_000;
+    private static final long RESTART_AT_MS = 6_000;
+
+    record Sent(String turnId, int status, long sentAtMs, long latencyMs) {
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compliance-service", "agent-service"})
+    void aServiceKilledUnderLoadLosesNoTurnAndAnswersNoneTwice(String module) throws Exception {
+        LocalStack stack = SharedStack.get();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        ExecutorService clients = Executors.newFixedThreadPool(RATE * WAIT_SECONDS / 2);
+        List<CompletableFuture<Sent>> sent = new ArrayList<>();
+        long start = System.currentTimeMillis();
+        CompletableFuture<Void> fault = CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(KILL_AT_MS);
+                stack.kill(module);
+                Thread.sleep(RESTART_AT_MS - KILL_AT_MS);
+                stack.restart(module, Duration.ofSeconds(90));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        for (int i = 0; i < RATE * SECONDS; i++) {
+            long due = start + i * 1000L / RATE;
+            Thread.sleep(Math.max(0, due - System.currentTimeMillis()));
+            String user = "fault-" + run + "-" + (i % USERS);
+            String text = "turn " + i + " during a crash of " + module;
+            sent.add(CompletableFuture.supplyAsync(() -> send(user, text, due - start), clients));
+        }
+        fault.get(3, TimeUnit.MINUTES);
+        List<Sent> answers = new ArrayList<>();
+        for (CompletableFuture<Sent> each : sent) {
+            answers.add(each.get(WAIT_SECONDS + 30, TimeUnit.SECONDS));
+        }
+        clients.shutdown();
+
+        List<Long> latencies = answers.stream().map(Sent::latencyMs).sorted().toList();
+        long afterKill = answers.stream().filter(a -> a.sentAtMs() >= KILL_AT_MS).mapToLong(a -> a.sentAtMs() + a.latencyMs())
+                .max().orElse(0);
+        System.out.printf("[fault] %s killed at %d ms, restarted at %d ms: %d turns, statuses %s, latency p50 %d ms, "
+                        + "max %d ms; the last turn sent after the kill answered at %d ms%n", module, KILL_AT_MS,
+                RESTART_AT_MS, answers.size(), answers.stream().collect(Collectors.groupingBy(Sent::status,
+                        Collectors.counting())), latencies.get(latencies.size() / 2),
+                latencies.get(latencies.size() - 1), afterKill);
+        assertThat(answers).as("every turn answered within its wait").allSatisfy(answer ->
+                assertThat(answer.status()).as("turn sent at %d ms", answer.sentAtMs()).isEqualTo(200));
+
+        Set<String> turns = answers.stream().map(Sent::turnId).collect(Collectors.toSet());
+        Map<String, Integer> replies = repliesOf(stack, turns);
+        assertThat(replies.keySet()).as("a reply for every turn").containsExactlyInAnyOrderElementsOf(turns);
+        assertThat(replies).as("exactly one reply per turn").allSatisfy((turn, count) -> assertThat(count).isEqualTo(1));
+    }
+
+    private static Sent send(String user, String text, long sentAtMs) {
+        long started = System.nanoTime();
+        try {
+            Api.Answer answer = Api.demoMessage(user, text, WAIT_SECONDS);
+            String turnId = answer.status() == 200 || answer.status() == 504
+                    ? answer.json().path("turnId").asText() : null;
+            return new Sent(turnId, answer.status(), sentAtMs, (System.nanoTime() - started) / 1_000_000);
+        } catch (Exception e) {
+            return new Sent(null, -1, sentAtMs, (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** How many replies each of these turns has on {@code replies.outbound} (read_committed, to the end). */
+    private static Map<String, Integer> repliesOf(LocalStack stack, Set<String> turns) {
+        Map<String, Object> settings = new HashMap<>(stack.clientProperties("admin"));
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Integer> counts = new HashMap<>();
+        try (KafkaConsumer<String, ReplyOutbound> consumer = new KafkaConsumer<>(settings,
+                Topics.REPLIES_OUTBOUND.keySerde().deserializer(), Topics.REPLIES_OUTBOUND.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.REPLIES_OUTBOUND.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                for (ConsumerRecord<String, ReplyOutbound> record : consumer.poll(Duration.ofMillis(500))) {
+                    String turn = record.value() == null ? null : record.value().getEnvelope().getTurnId();
+                    if (turns.contains(turn)) {
+                        counts.merge(turn, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+}
