@@ -1,12 +1,15 @@
 package dev.switchboard.gateway;
 
+import java.util.UUID;
+
 /**
  * A message as a channel hands it to the gateway.
  *
  * @param user      the tenant's canonical id of the user who wrote it (from the body when a tenant's backend sends it
  *                  with the API key; from the token when the user sends it)
  * @param text      what the user wrote
- * @param messageId the channel's own id of the message, if it has one (for deduplication downstream)
+ * @param messageId the client's own id of the message, unique among its user's messages: a message sent again with
+ *                  the same id is the same turn (processed once); the gateway makes one up when there is none
  */
 public record InboundMessage(String user, String text, String messageId) {
 
@@ -18,6 +21,11 @@ public record InboundMessage(String user, String text, String messageId) {
     /** The same message, written by {@code user}. */
     public InboundMessage forUser(String user) {
         return new InboundMessage(user, text, messageId);
+    }
+
+    /** The same message with a new random message id if it had none, so that the client can send it again. */
+    public InboundMessage withMessageId() {
+        return messageId != null ? this : new InboundMessage(user, text, UUID.randomUUID().toString());
     }
 
     /**

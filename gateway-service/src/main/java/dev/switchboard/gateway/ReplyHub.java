@@ -1,6 +1,9 @@
 package dev.switchboard.gateway;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,10 +29,19 @@ public class ReplyHub {
 
     /** Replies a slow stream client may fall behind by before its stream is ended. */
     static final int STREAM_BUFFER = 256;
+    /** Replies kept by turn id, the latest first, for a message sent again after its reply came. */
+    static final int RECENT_REPLIES = 10_000;
 
-    private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+    private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
     private final Map<SessionKey, Set<MultiEmitter<? super ReplyOutbound>>> streams = new ConcurrentHashMap<>();
     private final ReplyStreams leases;
+    private final Map<String, ReplyOutbound> recent = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ReplyOutbound> eldest) {
+                    return size() > RECENT_REPLIES;
+                }
+            });
 
     ReplyHub(MeterRegistry registry, ReplyStreams leases) {
         this.leases = leases;
@@ -40,14 +52,15 @@ public class ReplyHub {
     }
 
     /**
-     * Registers interest in the reply to one turn. Register before the turn is published, so that a
-     * reply cannot arrive in between; close the waiter when done, whatever the outcome.
+     * Registers interest in the reply to one turn. Register before the turn is published, so that a reply cannot
+     * arrive in between; close the waiter when done, whatever the outcome. Several requests may wait for one turn
+     * (a message sent again with the same id while the first request still waits): each gets the reply.
      */
     public Waiter expect(String tenant, String turnId) {
         Waiter waiter = new Waiter(tenant, turnId, new CompletableFuture<>());
-        if (waiters.putIfAbsent(turnId, waiter) != null) {
-            throw new IllegalStateException("a request already waits for turn " + turnId);
-        }
+        waiters.computeIfAbsent(turnId, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+        // A reply that came in the meantime (to the first request of a repeated message) is not missed.
+        recentReply(tenant, turnId).ifPresent(waiter.reply::complete);
         return waiter;
     }
 
@@ -82,11 +95,15 @@ public class ReplyHub {
      */
     public int deliver(ReplyOutbound reply) {
         Envelope envelope = reply.getEnvelope();
+        recent.put(envelope.getTurnId(), reply);
         int listeners = 0;
-        Waiter waiter = waiters.get(envelope.getTurnId());
-        if (waiter != null && waiter.tenant.equals(envelope.getTenant())
-                && waiters.remove(envelope.getTurnId(), waiter) && waiter.reply.complete(reply)) {
-            listeners++;
+        Set<Waiter> waiting = waiters.get(envelope.getTurnId());
+        if (waiting != null) {
+            for (Waiter waiter : waiting) {
+                if (waiter.tenant.equals(envelope.getTenant()) && waiter.reply.complete(reply)) {
+                    listeners++;
+                }
+            }
         }
         Set<MultiEmitter<? super ReplyOutbound>> subscribers =
                 streams.get(new SessionKey(envelope.getTenant(), envelope.getSessionId()));
@@ -97,6 +114,16 @@ public class ReplyHub {
             }
         }
         return listeners;
+    }
+
+    /**
+     * The reply to a turn, if it reached this instance lately (one of the last {@value #RECENT_REPLIES}): what a
+     * message sent again with the same id is answered with, of the same tenant only.
+     */
+    public Optional<ReplyOutbound> recentReply(String tenant, String turnId) {
+        ReplyOutbound reply = recent.get(turnId);
+        return reply != null && reply.getEnvelope().getTenant().equals(tenant)
+                ? Optional.of(reply) : Optional.empty();
     }
 
     /** Open reply streams of one session on this instance. */
@@ -130,7 +157,10 @@ public class ReplyHub {
         /** Stops waiting; a reply that arrives later is left to the reply streams. */
         @Override
         public void close() {
-            waiters.remove(turnId, this);
+            waiters.computeIfPresent(turnId, (k, waiting) -> {
+                waiting.remove(this);
+                return waiting.isEmpty() ? null : waiting;
+            });
         }
     }
 

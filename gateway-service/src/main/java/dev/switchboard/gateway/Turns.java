@@ -7,6 +7,7 @@ import java.util.UUID;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.Principal;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.schemas.Envelopes;
 
 /** Builds the {@link TurnReceived} that opens a turn for a validated web chat message. */
 public final class Turns {
@@ -18,7 +19,9 @@ public final class Turns {
     }
 
     /**
-     * A new turn of the principal's session, with fresh random turn and event ids.
+     * A new turn of the principal's session. Its turn and event ids derive from the message id (the client's, or one
+     * the gateway made up), so a message sent again with the same id is the same turn: compliance publishes it once,
+     * and a repeat is answered with the first one's reply. A message without an id gets fresh random ids.
      *
      * @param sessionId   the session of the principal (tenant, message user), from {@link SessionIds}
      * @param traceparent the W3C trace context of the request (see {@link Traceparent#fromHeaderOrNew})
@@ -26,11 +29,12 @@ public final class Turns {
      */
     public static TurnReceived received(String tenant, String sessionId, InboundMessage message, String traceparent,
             List<Integer> replyTo, Instant now) {
+        String messageKey = message.messageId() == null ? null : tenant + "/" + sessionId + "/" + message.messageId();
         Envelope envelope = Envelope.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
+                .setEventId(messageKey == null ? UUID.randomUUID().toString() : Envelopes.derivedId(messageKey, "event"))
                 .setTenant(tenant)
                 .setSessionId(sessionId)
-                .setTurnId(UUID.randomUUID().toString())
+                .setTurnId(messageKey == null ? UUID.randomUUID().toString() : Envelopes.derivedId(messageKey, "turn"))
                 .setPrincipal(Principal.newBuilder().setTenant(tenant).setUser(message.user()).build())
                 .setChannel(CHANNEL)
                 .setDelegationChain(List.of())

@@ -34,8 +34,9 @@ class TurnsTest {
         assertThat(envelope.getOccurredAt()).isEqualTo(now);
         assertThat(envelope.getDelegationChain()).isEmpty();
         assertThat(envelope.getReplyTo()).containsExactly(3);
-        assertThat(UUID.fromString(envelope.getTurnId()).version()).isEqualTo(4);
-        assertThat(UUID.fromString(envelope.getEventId()).version()).isEqualTo(4);
+        // Derived from the message id (name-based UUIDs), so that the same message sent again is the same turn.
+        assertThat(UUID.fromString(envelope.getTurnId()).version()).isEqualTo(3);
+        assertThat(UUID.fromString(envelope.getEventId()).version()).isEqualTo(3);
     }
 
     @Test
@@ -48,5 +49,22 @@ class TurnsTest {
         assertThat(second.getSessionId()).isEqualTo(first.getSessionId());
         assertThat(second.getTurnId()).isNotEqualTo(first.getTurnId());
         assertThat(second.getEventId()).isNotEqualTo(first.getEventId()).isNotEqualTo(second.getTurnId());
+    }
+
+    @Test
+    void aMessageIdMakesTheSameTurnEveryTimeItIsSent() {
+        InboundMessage message = new InboundMessage("alice", "hello", "client-42");
+        Envelope first = Turns.received("acme", SESSION, message, TraceparentTest.VALID, List.of(), Instant.now())
+                .getEnvelope();
+        Envelope again = Turns.received("acme", SESSION, message, TraceparentTest.VALID, List.of(0), Instant.now())
+                .getEnvelope();
+        assertThat(again.getTurnId()).isEqualTo(first.getTurnId());
+        assertThat(again.getEventId()).isEqualTo(first.getEventId()).isNotEqualTo(first.getTurnId());
+        Envelope other = Turns.received("acme", SESSION, new InboundMessage("alice", "hello", "client-43"),
+                TraceparentTest.VALID, List.of(), Instant.now()).getEnvelope();
+        assertThat(other.getTurnId()).isNotEqualTo(first.getTurnId());
+        Envelope otherTenant = Turns.received("globex", SESSION, message, TraceparentTest.VALID, List.of(),
+                Instant.now()).getEnvelope();
+        assertThat(otherTenant.getEventId()).isNotEqualTo(first.getEventId());
     }
 }

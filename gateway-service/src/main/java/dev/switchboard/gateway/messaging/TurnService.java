@@ -18,7 +18,8 @@ import io.smallrye.reactive.messaging.kafka.Record;
 /**
  * Publishes the turns that web chat clients open to {@code turns.raw}, keyed by session id, so that
  * compliance sees every turn of a session in order. A publish completes only once the broker has
- * acknowledged the record (producer {@code acks=all}), which is when the client is told the turn was accepted.
+ * acknowledged the record (producer {@code acks=all}), which is when the client is told the turn was accepted; a
+ * publish that fails may still have written the record, which is why a turn's ids derive from its message id.
  */
 @ApplicationScoped
 public class TurnService {
@@ -54,14 +55,14 @@ public class TurnService {
     }
 
     /**
-     * A turn that could not be handed to Kafka: 503 with {@code Retry-After}, code {@code broker-unavailable}.
-     * Nothing was published, so the client may send the message again.
+     * A turn the broker did not confirm: refused, or not acknowledged in time. It may still have been written (an
+     * acknowledgement lost on its way, a write that completes after the timeout), so the web chat API answers 503
+     * with the message id to send it again with, never "nothing was published" ({@code UnconfirmedTurn}).
      */
     public static class PublishFailedException extends ProblemException {
 
         PublishFailedException(String reason) {
-            super(Response.Status.SERVICE_UNAVAILABLE, "broker-unavailable", "The message was not accepted, because "
-                    + reason + "; nothing was published, so it is safe to send it again", Map.of("Retry-After", "5"));
+            super(Response.Status.SERVICE_UNAVAILABLE, "broker-unavailable", reason, Map.of("Retry-After", "5"));
         }
     }
 }

@@ -87,23 +87,34 @@ public class WebChatResource {
         InboundMessage message = body.forUser(users.author(body.user()));
         message.validate(config.maxTextLength());
         users.requireWebChatUser(message.user());
+        message = message.withMessageId();
         String sessionId = sessions.forPrincipal(tenant, message.user());
         TurnReceived turn = Turns.received(tenant, sessionId, message, Traceparent.fromHeaderOrNew(traceparent),
                 replyStreams.replyTo(sessionId, waitFor != null), Instant.now());
         Envelope envelope = turn.getEnvelope();
+        String messageId = message.messageId();
         if (waitFor == null) {
             return turns.publish(turn)
-                    .replaceWith(() -> Response.accepted(AcceptedTurn.of(envelope)).build());
+                    .replaceWith(() -> Response.accepted(AcceptedTurn.of(envelope, messageId)).build())
+                    .onFailure(TurnService.PublishFailedException.class)
+                    .recoverWithItem(e -> UnconfirmedTurn.response(envelope, messageId, e.getMessage()));
+        }
+        // A message sent again after its reply came here: the same turn, answered with that reply, not run again.
+        var answered = hub.recentReply(tenant, envelope.getTurnId());
+        if (answered.isPresent()) {
+            return Uni.createFrom().item(Response.ok(RepliedTurn.of(envelope, messageId, answered.get())).build());
         }
         // Registered before publishing: the reply cannot overtake the waiter.
         ReplyHub.Waiter waiter = hub.expect(tenant, envelope.getTurnId());
         Uni<Response> reply = waiter.reply()
-                .map(outbound -> Response.ok(RepliedTurn.of(envelope, outbound)).build())
+                .map(outbound -> Response.ok(RepliedTurn.of(envelope, messageId, outbound)).build())
                 .ifNoItem().after(waitFor)
                 .recoverWithItem(() -> Response.status(Response.Status.GATEWAY_TIMEOUT).type(Problem.MEDIA_TYPE)
-                        .entity(PendingTurn.of(envelope, waitFor.toSeconds())).build());
+                        .entity(PendingTurn.of(envelope, messageId, waitFor.toSeconds())).build());
         return turns.publish(turn)
                 .chain(() -> reply)
+                .onFailure(TurnService.PublishFailedException.class)
+                .recoverWithItem(e -> UnconfirmedTurn.response(envelope, messageId, e.getMessage()))
                 .eventually(waiter::close);
     }
 

@@ -112,8 +112,9 @@ public class ChannelWebhookResource {
                 .chain(() -> reportStatuses(tenant, channelId, inbound.statuses()))
                 .map(done -> toResponse(inbound.answer()))
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.errorf(failure, "Webhook for %s/%s not stored; the platform will retry", tenant, channelId);
-                    return Problems.builder(503, "broker-unavailable", "Not stored; deliver the webhook again")
+                    LOG.errorf(failure, "Webhook for %s/%s not confirmed; the platform will retry", tenant, channelId);
+                    return Problems.builder(503, "broker-unavailable", "Not confirmed; deliver the webhook again (a "
+                            + "message delivered again is processed once)")
                             .header("Retry-After", "5").build();
                 });
     }
