@@ -25,7 +25,8 @@ import dev.switchboard.supervisor.config.SupervisorConfig;
  * Follows a handoff: the next task of a turn goes to the target agent with the same principal, the
  * scopes narrowed to what the delegator held and the target declares, the context passed on, and one more
  * link in the chain. The supervisor is the authority here, since agent code is not trusted: a handoff to
- * an agent the delegator does not declare, to an unknown agent, from a result that names another identity than
+ * an agent the delegator does not declare, to an unknown agent (not in the catalog, or whose id names no task
+ * topic), from a result that names another identity than
  * its task, or beyond the hop limit is refused, audited, and the user is told, always under the task's identity.
  * Next tasks get their ticket when they are dispatched.
  */
@@ -57,7 +58,7 @@ public final class Delegation {
         if (delegator == null || delegator.getHandoffs().stream().map(HandoffTarget::getTo).noneMatch(target::equals)) {
             return refuse(current, result, "handoff_undeclared", "Sorry, I could not hand your request over to the right specialist.");
         }
-        if (next == null) {
+        if (next == null || !Routing.isAgentId(target)) {
             return refuse(current, result, "handoff_unknown_agent", "Sorry, the specialist for your request is not available.");
         }
         int hop = current.getHop() + 1;

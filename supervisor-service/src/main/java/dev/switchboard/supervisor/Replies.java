@@ -16,6 +16,7 @@ public final class Replies {
             + "Please contact support if you need more help.";
     public static final String DAILY_BUDGET = "Sorry, the service has reached its usage limit for today. Please try again tomorrow.";
     public static final String WITH_HUMAN = "A colleague is looking after this conversation and has your message.";
+    public static final String NO_AGENT = "Sorry, nobody is available to answer your request right now. Please try again later.";
 
     private Replies() {
     }

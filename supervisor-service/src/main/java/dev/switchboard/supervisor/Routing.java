@@ -18,6 +18,7 @@ import dev.switchboard.events.Role;
 import dev.switchboard.events.SessionState;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.schemas.Envelopes;
+import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 
 /**
@@ -25,11 +26,16 @@ import dev.switchboard.supervisor.config.SupervisorConfig;
  * that answered last, if it is in the catalog); else the first of the tenant's routing rules that matches;
  * else the router model, choosing among the agents' descriptions; else the tenant's default agent. The first
  * agent gets the default scopes, narrowed to what it declares when the catalog knows it; the chain starts with it.
+ * A task is only ever addressed to an agent that {@linkplain #addressable can take it}: a rule (or the router)
+ * naming any other agent gives way to the default agent ({@link #instead}).
  */
 public final class Routing {
 
     /** The agent of sessions escalated to a person: their turns go to {@code human.queue}. */
     public static final String HUMAN = "human";
+
+    /** The code of the decision audited when a routing step names an agent that cannot take a task. */
+    public static final String UNKNOWN_AGENT = "unknown_agent";
 
     /** The agent for a turn, and why. */
     public record Choice(String agent, String reason) {
@@ -44,7 +50,7 @@ public final class Routing {
     }
 
     public Choice choose(TurnReceived turn, SessionState state, TenantPolicy policy, AgentDirectory agents) {
-        if (state != null && state.getActiveAgent() != null && agents.find(state.getActiveAgent()) != null) {
+        if (state != null && state.getActiveAgent() != null && known(state.getActiveAgent(), agents)) {
             return new Choice(state.getActiveAgent(), "active agent of the session");
         }
         for (TenantPolicy.Rule rule : policy.rules()) {
@@ -59,6 +65,46 @@ public final class Routing {
             }
         }
         return new Choice(policy.defaultAgent(), "default agent");
+    }
+
+    /**
+     * Whether a task can be addressed to {@code agent}: a person ({@value #HUMAN}), or an agent in the catalog
+     * whose id names a task topic. Any other agent has no instance to answer, and possibly no topic at all.
+     */
+    public static boolean addressable(String agent, AgentDirectory agents) {
+        return HUMAN.equals(agent) || known(agent, agents);
+    }
+
+    /** Why a task cannot be addressed to {@code agent}, for the audited decision. */
+    public static String notAddressable(String agent) {
+        return isAgentId(agent) ? agent + " is not in the agent catalog" : agent + " is not a valid agent id";
+    }
+
+    /** Whether {@code agent} is a kebab-case agent id, the only kind that names a task topic. */
+    public static boolean isAgentId(String agent) {
+        try {
+            Topics.agentTasks(agent);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * What a turn goes to when {@code unknown} cannot be addressed: the tenant's default agent, or empty when it
+     * cannot be addressed either (or was the agent chosen).
+     */
+    public Optional<Choice> instead(Choice unknown, TenantPolicy policy, AgentDirectory agents) {
+        String fallback = policy.defaultAgent();
+        if (fallback.equals(unknown.agent()) || !addressable(fallback, agents)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Choice(fallback, "default agent (" + unknown.reason() + " named unknown agent "
+                + unknown.agent() + ")"));
+    }
+
+    private static boolean known(String agent, AgentDirectory agents) {
+        return isAgentId(agent) && agents.find(agent) != null;
     }
 
     /**

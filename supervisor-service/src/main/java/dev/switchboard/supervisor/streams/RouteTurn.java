@@ -1,5 +1,7 @@
 package dev.switchboard.supervisor.streams;
 
+import java.util.Optional;
+
 import org.apache.kafka.streams.processor.api.Record;
 
 import dev.switchboard.events.AgentTask;
@@ -15,7 +17,10 @@ import dev.switchboard.supervisor.TenantPolicy;
 /**
  * Routes a cleared turn (joined with its session's memory) to its first agent, through the budget check.
  * A session that is with a person goes to {@code human.queue} instead, until it is released; a routing rule
- * whose agent is {@value Routing#HUMAN} escalates the session by policy.
+ * whose agent is {@value Routing#HUMAN} escalates the session by policy. A routing step that names an agent no task
+ * can be addressed to (not a valid id, or not in the catalog: a policy written before the check at the door, or an
+ * agent that left the catalog since) is audited, and the turn goes to the tenant's default agent instead, or, when
+ * that cannot take it either, is answered with an apology.
  */
 final class RouteTurn extends SupervisorProcessor<TopologyProducer.TurnInSession> {
 
@@ -38,6 +43,20 @@ final class RouteTurn extends SupervisorProcessor<TopologyProducer.TurnInSession
         }
         TenantPolicy policy = policy(turn.getEnvelope().getTenant());
         Routing.Choice choice = routing.choose(turn, record.value().session(), policy, this);
+        if (!Routing.addressable(choice.agent(), this)) {
+            Optional<Routing.Choice> instead = routing.instead(choice, policy, this);
+            context.forward(record.withValue(Decisions.of(turn.getEnvelope(), DecisionKind.HANDOFF_REFUSED,
+                    Routing.UNKNOWN_AGENT, choice.reason() + " named " + Routing.notAddressable(choice.agent()) + "; "
+                            + instead.map(fallback -> "routed to the default agent " + fallback.agent())
+                                    .orElse("the default agent " + policy.defaultAgent() + " cannot take it either"),
+                    choice.agent(), null)));
+            if (instead.isEmpty()) {
+                context.forward(record.withValue(Replies.of(turn.getEnvelope(), null, ReplyKind.FAILURE,
+                        Replies.NO_AGENT)));
+                return;
+            }
+            choice = instead.get();
+        }
         AgentTask task = routing.taskFor(turn, record.value().session(), choice, find(choice.agent()));
         if (Routing.HUMAN.equals(choice.agent())) {
             // A routing rule of the tenant's policy escalates: the session stays with a person until released.

@@ -154,6 +154,42 @@ public class DelegationTopologyTest {
     }
 
     @Test
+    void aHandoffToADeclaredAgentMissingFromTheCatalogIsRefused() {
+        supervisor.input(Topics.AGENTS_CATALOG).pipeInput("triage",
+                TestEvents.agent("triage", "triage", List.of("chat"), "support", "retired-agent"));
+        AgentTask triage = firstTask();
+        results.pipeInput("s1", handoff(triage, "retired-agent"));
+
+        assertRefusedAsUnknown(triage, "retired-agent");
+    }
+
+    @Test
+    void aHandoffToACataloguedAgentWhoseIdIsNotKebabCaseIsRefused() {
+        TestInputTopic<String, AgentDescriptor> catalog = supervisor.input(Topics.AGENTS_CATALOG);
+        catalog.pipeInput("Billing_Agent", TestEvents.agent("Billing_Agent", "billing", List.of("chat")));
+        catalog.pipeInput("triage", TestEvents.agent("triage", "triage", List.of("chat"), "Billing_Agent"));
+        AgentTask triage = firstTask();
+        results.pipeInput("s1", handoff(triage, "Billing_Agent"));
+
+        assertRefusedAsUnknown(triage, "Billing_Agent");
+    }
+
+    /** Refused like any handoff: a FAILURE reply and an audited decision, the turn ended, nothing dead-lettered. */
+    private void assertRefusedAsUnknown(AgentTask triage, String target) {
+        ReplyOutbound reply = replies.readValue();
+        assertThat(reply.getKind()).isEqualTo(ReplyKind.FAILURE);
+        assertThat(reply.getText()).contains("handoff_unknown_agent");
+        SupervisorDecision refused = decisions.readValue();
+        assertThat(refused.getKind()).isEqualTo(DecisionKind.HANDOFF_REFUSED);
+        assertThat(refused.getCode()).isEqualTo("handoff_unknown_agent");
+        assertThat(refused.getDetail()).contains(target);
+        assertThat(refused.getTaskId()).isEqualTo(triage.getTaskId());
+        assertThat(inProgress.get("t1")).isNull();
+        assertThat(supervisor.driver.producedTopicNames()).noneMatch(topic -> topic.startsWith("agent.")
+                && !topic.equals(Topics.agentTasks("triage").name())).doesNotContain(Topics.DEAD_LETTERS.name());
+    }
+
+    @Test
     void theHopLimitEndsTheTurnExactlyAtTheLimit() {
         AgentTask task = firstTask();
         for (String next : List.of("support", "billing", "triage")) {

@@ -13,12 +13,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.events.DecisionKind;
 import dev.switchboard.events.DelegationLink;
 import dev.switchboard.events.Envelope;
 import dev.switchboard.events.Principal;
+import dev.switchboard.events.ReplyKind;
+import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.RoutingRule;
 import dev.switchboard.events.SessionState;
+import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.SupervisorPolicy;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.Usage;
@@ -159,6 +164,94 @@ class RoutingTopologyTest {
         routed("triage");
         turns.pipeInput("s4", turn("acme", "s4", "webchat", "my invoice"));
         assertThat(routed("billing").getEnvelope().getDelegationChain().get(0).getReason()).contains("invoice");
+    }
+
+    /** A policy on the topic, as an older version (or a writer around the HTTP check) may have left it. */
+    private void policy(String agent, String defaultAgent) {
+        supervisor.input(Topics.SUPERVISOR_POLICIES).pipeInput("acme", SupervisorPolicy.newBuilder().setTenant("acme")
+                .setRules(List.of(RoutingRule.newBuilder().setPattern("weather").setAgent(agent).build()))
+                .setDefaultAgent(defaultAgent).setUpdatedAt(Instant.now()).build());
+    }
+
+    private void assertNoDeadLetter() {
+        assertThat(supervisor.driver.producedTopicNames()).doesNotContain(Topics.DEAD_LETTERS.name());
+    }
+
+    @Test
+    void aRuleNamingAnAgentIdThatIsNotKebabCaseIsAuditedAndTheDefaultAgentAnswers() {
+        policy("Billing_Agent", null);
+        var decisions = supervisor.output(Topics.SUPERVISOR_DECISIONS);
+
+        turns.pipeInput("s1", turn("acme", "s1", "webchat", "weather please"));
+
+        AgentTask task = routed("triage");
+        assertThat(task.getEnvelope().getDelegationChain().get(0).getReason())
+                .startsWith("default agent").contains("Billing_Agent");
+        assertThat(inProgress.get(task.getEnvelope().getTurnId())).isNotNull();
+        SupervisorDecision decision = decisions.readValue();
+        assertThat(decision.getKind()).isEqualTo(DecisionKind.HANDOFF_REFUSED);
+        assertThat(decision.getCode()).isEqualTo("unknown_agent");
+        assertThat(decision.getAgent()).isEqualTo("Billing_Agent");
+        assertThat(decision.getDetail()).contains("routing rule /weather/").contains("not a valid agent id")
+                .contains("triage");
+        assertThat(decision.getEnvelope().getSessionId()).isEqualTo("s1");
+        assertThat(decisions.isEmpty()).isTrue();
+        assertThat(supervisor.output(Topics.REPLIES_OUTBOUND).isEmpty()).isTrue();
+        assertNoDeadLetter();
+    }
+
+    @Test
+    void aRuleNamingAnAgentAbsentFromTheCatalogIsAuditedAndTheDefaultAgentAnswers() {
+        policy("retired-agent", null);
+        var decisions = supervisor.output(Topics.SUPERVISOR_DECISIONS);
+
+        turns.pipeInput("s1", turn("acme", "s1", "webchat", "weather please"));
+
+        routed("triage");
+        assertThat(supervisor.driver.producedTopicNames()).doesNotContain(Topics.agentTasks("retired-agent").name());
+        SupervisorDecision decision = decisions.readValue();
+        assertThat(decision.getCode()).isEqualTo("unknown_agent");
+        assertThat(decision.getAgent()).isEqualTo("retired-agent");
+        assertThat(decision.getDetail()).contains("routing rule /weather/").contains("not in the agent catalog");
+        assertNoDeadLetter();
+    }
+
+    @Test
+    void anAgentThatLeftTheCatalogIsNoLongerRoutedTo() {
+        turns.pipeInput("s1", turn("acme", "s1", "webchat", "my invoice"));
+        routed("billing");
+
+        supervisor.input(Topics.AGENTS_CATALOG).pipeInput("billing", (AgentDescriptor) null);
+        var decisions = supervisor.output(Topics.SUPERVISOR_DECISIONS);
+        turns.pipeInput("s2", turn("acme", "s2", "webchat", "my invoice again"));
+
+        routed("triage");
+        assertThat(decisions.readValue().getAgent()).isEqualTo("billing");
+        assertNoDeadLetter();
+    }
+
+    @Test
+    void whenTheDefaultAgentIsUnknownTooTheTurnIsAnsweredWithAnApology() {
+        policy("retired-agent", "Not_Hosted");
+        var decisions = supervisor.output(Topics.SUPERVISOR_DECISIONS);
+        var replies = supervisor.output(Topics.REPLIES_OUTBOUND);
+
+        turns.pipeInput("s1", turn("acme", "s1", "webchat", "weather please"));
+
+        ReplyOutbound reply = replies.readValue();
+        assertThat(reply.getKind()).isEqualTo(ReplyKind.FAILURE);
+        assertThat(reply.getEnvelope().getSessionId()).isEqualTo("s1");
+        SupervisorDecision decision = decisions.readValue();
+        assertThat(decision.getCode()).isEqualTo("unknown_agent");
+        assertThat(decision.getAgent()).isEqualTo("retired-agent");
+        assertThat(decision.getDetail()).contains("Not_Hosted");
+        assertThat(inProgress.get(reply.getEnvelope().getTurnId())).isNull();
+
+        turns.pipeInput("s2", turn("acme", "s2", "webchat", "hello there"));
+        assertThat(replies.readValue().getKind()).as("the default agent itself").isEqualTo(ReplyKind.FAILURE);
+        assertThat(decisions.readValue().getAgent()).isEqualTo("Not_Hosted");
+        assertThat(supervisor.driver.producedTopicNames()).noneMatch(topic -> topic.startsWith("agent."));
+        assertNoDeadLetter();
     }
 
     static SessionState state(String session, String activeAgent) {

@@ -57,6 +57,7 @@ class TopologyProducerTest {
         results = supervisor.input(Topics.AGENT_RESULTS_CLEARED);
         sessions = supervisor.input(Topics.SESSIONS_STATE);
         catalog = supervisor.input(Topics.AGENTS_CATALOG);
+        catalog.pipeInput("concierge", TestEvents.agent("concierge", "concierge", List.of("chat")));
         tasks = supervisor.tasksOf("concierge");
         replies = supervisor.output(Topics.REPLIES_OUTBOUND);
     }
