@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  * which can spell invisible ASCII), each HTML comment, and each base64 run of
  * {@value #BASE64_MINIMUM} characters or more.
  *
+ * <p>No rule repeats a group without a bound: Java's regex engine recurses once per repetition of a group, so
+ * {@code (?:\s+word)*} overflows the stack on a few thousand repeated words. Repeated words are capped
+ * ({@code {0,6}}); runs of single characters ({@code \s+}, {@code [A-Za-z0-9+/]*}) do not recurse.
+ *
  * <p>Signals come back sorted by start; they may overlap when two rules see the same words. An instance
  * is immutable and thread-safe.
  */
@@ -50,7 +54,7 @@ public final class InjectionScreen {
                     + "|payment|one|post|link|number)s?\\b)"),
             rule(InjectionKind.INSTRUCTION_OVERRIDE, "forget-rules",
                     "\\bforget" + SP + "(?:all" + SP + "|about" + SP + ")?(?:your|the|everything|what)"
-                    + "(?:" + SP + "(?:you|were|have|been|told|taught|know|previous|prior|original))*"
+                    + "(?:" + SP + "(?:you|were|have|been|told|taught|know|previous|prior|original)){0,6}"
                     + "(?:" + SP + INSTRUCTIONS + "|" + SP + "training|\\b(?=" + SP + "(?:and|now)\\b))"),
             rule(InjectionKind.INSTRUCTION_OVERRIDE, "new-instructions",
                     "\\b(?:new|updated|real|actual|revised)" + SP + "(?:system" + SP + ")?(?:instructions?|rules|prompt)"
@@ -83,8 +87,8 @@ public final class InjectionScreen {
             // Exfiltration
             rule(InjectionKind.EXFILTRATION, "reveal-system-prompt",
                     "\\b(?:reveal|print|show|display|output|repeat|tell|give|leak|dump|share|write|recite|echo|what)"
-                    + "(?:" + SP + "(?:me|us|out|is|are|was|were))*" + SP + "(?:all" + SP + ")?(?:your|the)"
-                    + SP + "(?:(?:full|entire|exact|complete|original|initial|hidden|secret)" + SP + ")*"
+                    + "(?:" + SP + "(?:me|us|out|is|are|was|were)){0,3}" + SP + "(?:all" + SP + ")?(?:your|the)"
+                    + SP + "(?:(?:full|entire|exact|complete|original|initial|hidden|secret)" + SP + "){0,4}"
                     + "(?:system|developer|hidden|initial|original|secret)" + SP
                     + "(?:prompt|instructions?|message|rules)\\b"),
             rule(InjectionKind.EXFILTRATION, "repeat-text-above",

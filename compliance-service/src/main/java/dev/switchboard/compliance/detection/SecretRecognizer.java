@@ -27,8 +27,10 @@ import java.util.regex.Pattern;
  */
 final class SecretRecognizer implements Recognizer {
 
+    // The key's type words are bounded ({0,3}): an unbounded repeated group recurses once per repetition and
+    // overflows the stack on thousands of words.
     private static final Pattern PROVIDER = Pattern.compile(
-            "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+            "-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----"
             + "|(?<![A-Za-z0-9])(?:"
             + "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"                      // AWS access key id
             + "|gh[pousr]_[A-Za-z0-9]{36,255}"                          // GitHub tokens

@@ -59,6 +59,8 @@ class PiiDetectorTest {
                 + "@@..--" + "1".repeat(40)).repeat(20);
         assertThat(hostile.length()).isGreaterThan(16_000);
         assertThat(DETECTOR.detect(hostile)).isNotNull();
+        assertThat(values(EntityType.SECRET, "-----BEGIN " + "A ".repeat(3000))).isEmpty();
+        assertThat(values(EntityType.SECRET, "-----BEGIN RSA PRIVATE KEY-----x-----END " + "A ".repeat(3000))).isEmpty();
     }
 
     @Test
