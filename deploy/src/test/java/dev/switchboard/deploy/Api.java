@@ -70,6 +70,17 @@ final class Api {
         return message(LocalStack.DEMO_TENANT, LocalStack.DEMO_API_KEY, user, text, waitSeconds);
     }
 
+    /** A message of the demo tenant with the client's own message id (sent again with it, it is processed once). */
+    static Answer demoMessage(String user, String text, String messageId, int waitSeconds) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url("gateway-service",
+                        "/v1/tenants/" + LocalStack.DEMO_TENANT + "/messages?wait=" + waitSeconds)))
+                .header("X-Api-Key", LocalStack.DEMO_API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                        Map.of("user", user, "text", text, "messageId", messageId))))
+                .timeout(Duration.ofSeconds(waitSeconds + 30L)).build();
+        return answer(request);
+    }
+
     /** An answer whose body is read only if it ends: an event stream that stays open is status 200 with no body. */
     static Answer answer(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<InputStream> response;

@@ -94,6 +94,91 @@ class FaultIT {
         assertThat(replies).as("exactly one reply per turn").allSatisfy((turn, count) -> assertThat(count).isEqualTo(1));
     }
 
+    /**
+     * The broker killed with SIGKILL under load and started again: clients that retry a message answered 503 or 504
+     * (or not at all) with the same {@code messageId}, as the gateway's answer tells them to, get every message
+     * answered, and each message is processed once, however often it was sent.
+     */
+    @org.junit.jupiter.api.Test
+    void aBrokerKilledUnderLoadLosesNoTurnAndRetriedMessagesAreProcessedOnce() throws Exception {
+        LocalStack stack = SharedStack.get();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        ExecutorService clients = Executors.newFixedThreadPool(RATE * SECONDS);
+        List<CompletableFuture<Retried>> sent = new ArrayList<>();
+        long start = System.currentTimeMillis();
+        CompletableFuture<Void> fault = CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(KILL_AT_MS);
+                stack.killBroker();
+                Thread.sleep(RESTART_AT_MS - KILL_AT_MS);
+                stack.restartBroker();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        for (int i = 0; i < RATE * SECONDS; i++) {
+            long due = start + i * 1000L / RATE;
+            Thread.sleep(Math.max(0, due - System.currentTimeMillis()));
+            String user = "broker-" + run + "-" + (i % USERS);
+            String messageId = "m-" + run + "-" + i;
+            sent.add(CompletableFuture.supplyAsync(() -> sendUntilAnswered(user, messageId, due - start), clients));
+        }
+        fault.get(3, TimeUnit.MINUTES);
+        List<Retried> answers = new ArrayList<>();
+        for (CompletableFuture<Retried> each : sent) {
+            answers.add(each.get(5, TimeUnit.MINUTES));
+        }
+        clients.shutdown();
+
+        long retried = answers.stream().filter(a -> a.attempts() > 1).count();
+        long answeredAt = answers.stream().mapToLong(a -> a.sentAtMs() + a.latencyMs()).max().orElse(0);
+        System.out.printf("[fault] broker killed at %d ms, restarted at %d ms: %d messages, %d sent more than once "
+                        + "(%d attempts in all), final statuses %s, the last answered at %d ms%n", KILL_AT_MS,
+                RESTART_AT_MS, answers.size(), retried, answers.stream().mapToInt(Retried::attempts).sum(),
+                answers.stream().collect(Collectors.groupingBy(Retried::status, Collectors.counting())), answeredAt);
+        assertThat(answers).as("every message answered in the end").allSatisfy(answer ->
+                assertThat(answer.status()).as("message sent at %d ms", answer.sentAtMs()).isEqualTo(200));
+        Set<String> turns = answers.stream().map(Retried::turnId).collect(Collectors.toSet());
+        assertThat(turns).as("one turn per message").hasSize(answers.size());
+        Map<String, Integer> replies = repliesOf(stack, turns);
+        assertThat(replies.keySet()).containsExactlyInAnyOrderElementsOf(turns);
+        assertThat(replies).as("exactly one reply per message").allSatisfy((turn, count) -> assertThat(count).isEqualTo(1));
+    }
+
+    record Retried(String turnId, int status, int attempts, long sentAtMs, long latencyMs) {
+    }
+
+    /** Sends a message, and again with the same id after 2 s while it is answered 503, 504 or not at all (3 min). */
+    private static Retried sendUntilAnswered(String user, String messageId, long sentAtMs) {
+        long started = System.nanoTime();
+        int attempts = 0;
+        Api.Answer answer = new Api.Answer(0, "");
+        while (System.nanoTime() - started < TimeUnit.MINUTES.toNanos(3)) {
+            attempts++;
+            try {
+                answer = Api.demoMessage(user, "message " + messageId, messageId, WAIT_SECONDS);
+                if (answer.status() != 503 && answer.status() != 504 && answer.status() != 0) {
+                    break;
+                }
+            } catch (Exception e) {
+                answer = new Api.Answer(-1, "");
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        String turnId = null;
+        try {
+            turnId = answer.status() == 200 ? answer.json().path("turnId").asText() : null;
+        } catch (Exception e) {
+            // no body: the status says it all
+        }
+        return new Retried(turnId, answer.status(), attempts, sentAtMs, (System.nanoTime() - started) / 1_000_000);
+    }
+
     private static Sent send(String user, String text, long sentAtMs) {
         long started = System.nanoTime();
         try {

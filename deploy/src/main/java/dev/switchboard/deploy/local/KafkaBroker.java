@@ -246,6 +246,14 @@ final class KafkaBroker implements AutoCloseable {
         return process.pid();
     }
 
+    /** Kills the broker at once, as a crash would (SIGKILL): its log is recovered at the next start. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the broker did not die within 30 s of SIGKILL");
+        }
+    }
+
     /** Asks the broker to shut down cleanly (SIGTERM) and waits for it. */
     @Override
     public void close() {

@@ -318,6 +318,19 @@ public final class LocalStack implements AutoCloseable {
         service.kill();
     }
 
+    /** Kills the broker at once, as a crash would (SIGKILL), for fault tests; {@link #restartBroker} starts it again. */
+    public synchronized void killBroker() throws InterruptedException {
+        requireOpen();
+        broker.kill();
+    }
+
+    /** Starts the broker again on its data directory (its topics, credentials and ACLs kept) and waits until it answers. */
+    public synchronized void restartBroker() throws IOException, InterruptedException {
+        requireOpen();
+        broker = KafkaBroker.start(settings);
+        StaleProcesses.record(settings.home(), broker.pid());
+    }
+
     /**
      * Starts a killed service again with the same settings, so with the same instance ids (it takes its partitions
      * back as the same static group member), and waits until it is ready.
