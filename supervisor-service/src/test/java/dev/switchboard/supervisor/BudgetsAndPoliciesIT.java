@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +25,7 @@ import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.SupervisorPolicy;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.messaging.ControlPublisher;
+import dev.switchboard.supervisor.streams.SupervisorQueries;
 import dev.switchboard.supervisor.streams.TestEvents;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.TestTokens;
@@ -54,6 +57,9 @@ class BudgetsAndPoliciesIT {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @Inject
+    SupervisorQueries queries;
+
     @Test
     void invalidPoliciesAreRefusedWithAProblemNamingTheRule() {
         String initech = TestTokens.bearer(TestTokens.operator("initech"));
@@ -71,9 +77,37 @@ class BudgetsAndPoliciesIT {
     }
 
     @Test
+    void aPolicyNamingAnAgentNoInstanceHostsIsRefusedAtTheDoor() {
+        CatalogAgents.publish(bootstrap, queries, TestEvents.concierge());
+        String initech = TestTokens.bearer(TestTokens.operator("initech"));
+        given().contentType(ContentType.JSON).header("Authorization", initech)
+                .body("{\"rules\": [{\"pattern\": \"x\", \"agent\": \"concierge\"},"
+                        + " {\"pattern\": \"refund\", \"agent\": \"ghost-agent\"}]}")
+                .put("/v1/tenants/initech/supervisor-policy").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("invalid-request"))
+                .body("detail", containsString("rule 1: agent: ghost-agent is not in the agent catalog"));
+        given().contentType(ContentType.JSON).header("Authorization", initech)
+                .body("{\"rules\": [{\"pattern\": \"x\", \"agent\": \"Billing_Agent\"}]}")
+                .put("/v1/tenants/initech/supervisor-policy").then().statusCode(400)
+                .body("detail", containsString("rule 0: agent")).body("detail", containsString("Billing_Agent"));
+        given().contentType(ContentType.JSON).header("Authorization", initech)
+                .body("{\"defaultAgent\": \"ghost-agent\"}")
+                .put("/v1/tenants/initech/supervisor-policy").then().statusCode(400)
+                .body("detail", containsString("defaultAgent: ghost-agent is not in the agent catalog"));
+        given().header("Authorization", initech).get("/v1/tenants/initech/supervisor-policy").then().statusCode(200)
+                .body("source", equalTo("configuration"));
+
+        String umbrella = TestTokens.bearer(TestTokens.operator("umbrella"));
+        given().contentType(ContentType.JSON).header("Authorization", umbrella)
+                .body("{\"rules\": [{\"pattern\": \"lawyer\", \"agent\": \"human\"},"
+                        + " {\"pattern\": \"x\", \"agent\": \"concierge\"}], \"defaultAgent\": \"concierge\"}")
+                .put("/v1/tenants/umbrella/supervisor-policy").then().statusCode(202);
+    }
+
+    @Test
     void aPolicySetOverHttpBudgetsTheSessionAndBothBudgetsAreVisible() {
-        TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "concierge",
-                TestEvents.concierge());
+        CatalogAgents.publish(bootstrap, queries, TestEvents.concierge());
         given().contentType(ContentType.JSON).header("Authorization", OPERATOR)
                 .body("{\"sessionTokens\": 30, \"updatedBy\": \"somebody-else\"}")
                 .put("/v1/tenants/hooli/supervisor-policy").then().statusCode(202)

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +25,7 @@ import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.events.Usage;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.supervisor.streams.SupervisorQueries;
 import dev.switchboard.supervisor.streams.TestEvents;
 import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaTestResource;
@@ -51,13 +54,13 @@ class DelegationChainIT {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @Inject
+    SupervisorQueries queries;
+
     @Test
     void aTurnGoesFromTriageThroughSupportToBillingWithNarrowingScopes() {
-        TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "concierge",
-                TestEvents.concierge());
-        TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "support",
-                TestEvents.agent("support", "support", List.of("support:read", "billing:read"), "billing"));
-        TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "billing",
+        CatalogAgents.publish(bootstrap, queries, TestEvents.concierge(),
+                TestEvents.agent("support", "support", List.of("support:read", "billing:read"), "billing"),
                 TestEvents.agent("billing", "billing", List.of("billing:read", "billing:refund"), "concierge"));
 
         String session = UUID.randomUUID().toString();

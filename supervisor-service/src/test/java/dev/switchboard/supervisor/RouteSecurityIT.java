@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.Outcome;
 import dev.switchboard.runtime.security.Roles;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.supervisor.streams.SupervisorQueries;
 import dev.switchboard.supervisor.streams.TestEvents;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.TestTokens;
@@ -88,6 +91,9 @@ class RouteSecurityIT {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @Inject
+    SupervisorQueries queries;
+
     static String session;
 
     /** Once: a session of tenant A with usage, escalated to a person. */
@@ -96,8 +102,7 @@ class RouteSecurityIT {
         if (session != null) {
             return;
         }
-        TopicWriter.send(bootstrap, Topics.AGENTS_CATALOG, "concierge",
-                TestEvents.concierge());
+        CatalogAgents.publish(bootstrap, queries, TestEvents.concierge());
         String id = UUID.randomUUID().toString();
         TopicWriter.send(bootstrap, Topics.TURNS_CLEARED, id, TestEvents.turn(A, id, "route-turn-" + id));
         AgentTask task;

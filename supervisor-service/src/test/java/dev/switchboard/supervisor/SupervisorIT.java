@@ -8,6 +8,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,8 @@ import dev.switchboard.events.Principal;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.supervisor.streams.SupervisorQueries;
+import dev.switchboard.supervisor.streams.TestEvents;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
@@ -36,11 +40,15 @@ class SupervisorIT {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @Inject
+    SupervisorQueries queries;
+
     @ConfigProperty(name = "switchboard.tasks.ticket-key")
     String ticketKey;
 
     @Test
     void routesAClearedTurnToTheDefaultAgentsTaskTopic() {
+        CatalogAgents.publish(bootstrap, queries, TestEvents.concierge());
         String session = UUID.randomUUID().toString();
         Envelope envelope = Envelope.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("acme")
                 .setSessionId(session).setTurnId("t1-" + session).setPrincipal(new Principal("acme", "bob", Map.of()))

@@ -20,6 +20,7 @@ import dev.switchboard.runtime.problem.ProblemException;
 import dev.switchboard.runtime.security.Caller;
 import dev.switchboard.runtime.security.Roles;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.supervisor.Routing;
 import dev.switchboard.supervisor.TenantPolicies;
 import dev.switchboard.supervisor.TenantPolicy;
 import dev.switchboard.supervisor.messaging.ControlPublisher;
@@ -28,7 +29,8 @@ import dev.switchboard.supervisor.streams.SupervisorQueries;
 /**
  * A tenant's routing rules and budgets at run time. GET shows the policy in force (published or configured) to
  * the tenant's operators and auditors; PUT publishes a new one to {@code supervisor.policies} after validating
- * it; DELETE publishes a tombstone, so the configuration applies again. Only the tenant's operators change it,
+ * it (every agent it names must be kebab-case and either {@value Routing#HUMAN} or in the agent catalog when it is
+ * published; the topology checks again at routing time, since an agent can leave the catalog); DELETE publishes a tombstone, so the configuration applies again. Only the tenant's operators change it,
  * and the change records the verified caller ({@link Caller#actor()}) as {@code updatedBy}: compliance audits
  * the topic's records as policy changes by that actor. Every instance applies a published policy within about
  * one commit interval.
@@ -108,6 +110,12 @@ public class PolicyResource {
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }
+        for (int i = 0; i < rules.size(); i++) {
+            requireHosted(rules.get(i).agent(), "rule " + i + ": agent");
+        }
+        if (body.defaultAgent() != null) {
+            requireHosted(body.defaultAgent(), "defaultAgent");
+        }
         publisher.policy(tenant, policy, actor);
         return Response.accepted(new Published(tenant, new Policy(rules, body.defaultAgent(), body.sessionTokens(),
                 body.dailyTokens()), actor)).build();
@@ -128,6 +136,14 @@ public class PolicyResource {
             Topics.agentTasks(agent);
         } catch (IllegalArgumentException e) {
             throw invalid(what + ": " + e.getMessage());
+        }
+    }
+
+    /** A person, or an agent some instance hosts: one the supervisor can address a task to. */
+    private void requireHosted(String agent, String what) {
+        if (!Routing.HUMAN.equals(agent) && queries.agent(agent).isEmpty()) {
+            throw invalid(what + ": " + agent + " is not in the agent catalog (no instance hosts it; use a catalogued"
+                    + " agent or " + Routing.HUMAN + ")");
         }
     }
 

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import dev.switchboard.events.AgentDescriptor;
 import dev.switchboard.events.SessionUsage;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.events.SupervisorPolicy;
@@ -54,6 +55,11 @@ public class SupervisorQueries {
 
     public Optional<SupervisorPolicy> policy(String tenant) {
         return Optional.ofNullable(this.<SupervisorPolicy>store(TopologyProducer.POLICIES_STORE).get(tenant));
+    }
+
+    /** What an agent declares on {@code agents.catalog}, as this instance has read it. */
+    public Optional<AgentDescriptor> agent(String id) {
+        return Optional.ofNullable(this.<AgentDescriptor>store(TopologyProducer.AGENTS_STORE).get(id));
     }
 
     /** The instance that owns a session, or empty when it is this one. */
