@@ -50,32 +50,9 @@ class FaultIT {
     void aServiceKilledUnderLoadLosesNoTurnAndAnswersNoneTwice(String module) throws Exception {
         LocalStack stack = SharedStack.get();
         String run = UUID.randomUUID().toString().substring(0, 8);
-        ExecutorService clients = Executors.newFixedThreadPool(RATE * WAIT_SECONDS / 2);
-        List<CompletableFuture<Sent>> sent = new ArrayList<>();
-        long start = System.currentTimeMillis();
-        CompletableFuture<Void> fault = CompletableFuture.runAsync(() -> {
-            try {
-                Thread.sleep(KILL_AT_MS);
-                stack.kill(module);
-                Thread.sleep(RESTART_AT_MS - KILL_AT_MS);
-                stack.restart(module, Duration.ofSeconds(90));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        for (int i = 0; i < RATE * SECONDS; i++) {
-            long due = start + i * 1000L / RATE;
-            Thread.sleep(Math.max(0, due - System.currentTimeMillis()));
-            String user = "fault-" + run + "-" + (i % USERS);
-            String text = "turn " + i + " during a crash of " + module;
-            sent.add(CompletableFuture.supplyAsync(() -> send(user, text, due - start), clients));
-        }
-        fault.get(3, TimeUnit.MINUTES);
-        List<Sent> answers = new ArrayList<>();
-        for (CompletableFuture<Sent> each : sent) {
-            answers.add(each.get(WAIT_SECONDS + 30, TimeUnit.SECONDS));
-        }
-        clients.shutdown();
+        List<Sent> answers = underFault(() -> stack.kill(module), () -> stack.restart(module, Duration.ofSeconds(90)),
+                (i, sentAtMs) -> send("fault-" + run + "-" + (i % USERS), "turn " + i + " during a crash of " + module,
+                        sentAtMs));
 
         List<Long> latencies = answers.stream().map(Sent::latencyMs).sorted().toList();
         long afterKill = answers.stream().filter(a -> a.sentAtMs() >= KILL_AT_MS).mapToLong(a -> a.sentAtMs() + a.latencyMs())
@@ -103,32 +80,8 @@ class FaultIT {
     void aBrokerKilledUnderLoadLosesNoTurnAndRetriedMessagesAreProcessedOnce() throws Exception {
         LocalStack stack = SharedStack.get();
         String run = UUID.randomUUID().toString().substring(0, 8);
-        ExecutorService clients = Executors.newFixedThreadPool(RATE * SECONDS);
-        List<CompletableFuture<Retried>> sent = new ArrayList<>();
-        long start = System.currentTimeMillis();
-        CompletableFuture<Void> fault = CompletableFuture.runAsync(() -> {
-            try {
-                Thread.sleep(KILL_AT_MS);
-                stack.killBroker();
-                Thread.sleep(RESTART_AT_MS - KILL_AT_MS);
-                stack.restartBroker();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        for (int i = 0; i < RATE * SECONDS; i++) {
-            long due = start + i * 1000L / RATE;
-            Thread.sleep(Math.max(0, due - System.currentTimeMillis()));
-            String user = "broker-" + run + "-" + (i % USERS);
-            String messageId = "m-" + run + "-" + i;
-            sent.add(CompletableFuture.supplyAsync(() -> sendUntilAnswered(user, messageId, due - start), clients));
-        }
-        fault.get(3, TimeUnit.MINUTES);
-        List<Retried> answers = new ArrayList<>();
-        for (CompletableFuture<Retried> each : sent) {
-            answers.add(each.get(5, TimeUnit.MINUTES));
-        }
-        clients.shutdown();
+        List<Retried> answers = underFault(stack::killBroker, stack::restartBroker,
+                (i, sentAtMs) -> sendUntilAnswered("broker-" + run + "-" + (i % USERS), "m-" + run + "-" + i, sentAtMs));
 
         long retried = answers.stream().filter(a -> a.attempts() > 1).count();
         long answeredAt = answers.stream().mapToLong(a -> a.sentAtMs() + a.latencyMs()).max().orElse(0);
@@ -146,6 +99,55 @@ class FaultIT {
     }
 
     record Retried(String turnId, int status, int attempts, long sentAtMs, long latencyMs) {
+    }
+
+    /** Something the fault does to the stack. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** One message of the load: its number and when it was due (ms after the start) to what its client saw. */
+    @FunctionalInterface
+    interface Client<T> {
+        T send(int message, long sentAtMs);
+    }
+
+    /**
+     * Sends {@value #RATE} messages a second for {@value #SECONDS} s, each on a client thread of its own, while the
+     * fault happens: {@code crash} at {@value #KILL_AT_MS} ms, {@code recover} at {@value #RESTART_AT_MS} ms; returns
+     * what every client saw once all are done.
+     */
+    private static <T> List<T> underFault(Step crash, Step recover, Client<T> client) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(RATE * SECONDS);
+        try {
+            long start = System.currentTimeMillis();
+            CompletableFuture<Void> fault = CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(KILL_AT_MS);
+                    crash.run();
+                    Thread.sleep(RESTART_AT_MS - KILL_AT_MS);
+                    recover.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            List<CompletableFuture<T>> sent = new ArrayList<>();
+            for (int i = 0; i < RATE * SECONDS; i++) {
+                int message = i;
+                long due = start + i * 1000L / RATE;
+                Thread.sleep(Math.max(0, due - System.currentTimeMillis()));
+                sent.add(CompletableFuture.supplyAsync(() -> client.send(message, due - start), clients));
+            }
+            fault.get(3, TimeUnit.MINUTES);
+            List<T> answers = new ArrayList<>();
+            for (CompletableFuture<T> each : sent) {
+                answers.add(each.get(5, TimeUnit.MINUTES));
+            }
+            return answers;
+        } finally {
+            clients.shutdown();
+        }
     }
 
     /** Sends a message, and again with the same id after 2 s while it is answered 503, 504 or not at all (3 min). */
