@@ -1,11 +1,9 @@
 package dev.switchboard.compliance.messaging;
 
-import static dev.switchboard.compliance.messaging.IncomingRecords.deadLetter;
 import static dev.switchboard.compliance.messaging.IncomingRecords.offsetOf;
 import static dev.switchboard.compliance.messaging.IncomingRecords.positionOf;
 import static dev.switchboard.compliance.messaging.IncomingRecords.auditBatch;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -39,15 +37,15 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 
 /**
  * Reads {@code turns.raw} and {@code agent.results.raw} in batches (one poll each); for each batch writes one audit
  * row per event to PostgreSQL in one database transaction and then, in one Kafka transaction together with the
  * batch's offsets, the cleared events to {@code turns.cleared} (or, for a turn the tenant's policy blocks, a
- * {@code TurnRejected} to {@code turns.rejected}) or {@code agent.results.cleared}, keyed by session id. Records
- * that cannot be decoded or audited go to {@code deadletters} with the reason.
+ * {@code TurnRejected} to {@code turns.rejected}) or {@code agent.results.cleared}, keyed by session id. A record
+ * that cannot be decoded or audited is dead-lettered in the same transaction, its text withheld
+ * ({@link RawDeadLetters}): SmallRye's dead-letter queue would write it as it was read.
  *
  * <p>Order of commits: the audit rows first (idempotent on the event id), then the Kafka transaction. A crash
  * between the two redelivers the batch, whose audit inserts are then no-ops and whose cleared events are published
@@ -86,19 +84,23 @@ public class ComplianceConsumer {
     @Incoming(TURNS_RAW)
     @Blocking
     public Uni<Void> clearTurns(KafkaRecordBatch<String, TurnReceived> batch) {
+        List<Outgoing<SpecificRecord>> outgoing = new ArrayList<>();
         List<KafkaRecord<String, TurnReceived>> turns = new ArrayList<>();
         for (KafkaRecord<String, TurnReceived> record : batch.getRecords()) {
             if (record.getPayload() == null) {
-                deadLetter(record).await().indefinitely();
+                outgoing.add(undecodable(record));
             } else if (PlatformChain.isReserved(record.getPayload().getEnvelope().getTenant())) {
-                deadLetter(record, RESERVED_TENANT).await().indefinitely();
+                outgoing.add(deadLetter(record, RawDeadLetters.withheld(record.getPayload()),
+                        IllegalArgumentException.class.getName(), RESERVED_TENANT));
             } else {
                 turns.add(record);
             }
         }
-        List<Outgoing<SpecificRecord>> outgoing = new ArrayList<>();
-        for (Audited<TurnReceived, Clearance<SpecificRecord>> audited : auditBatch(turns, records -> compliance.clearTurns(records
-                .stream().map(r -> new Sourced<>(r.getPayload(), positionOf(r))).toList()))) {
+        for (Audited<TurnReceived, Clearance<SpecificRecord>> audited : auditBatch(turns,
+                records -> compliance.clearTurns(records.stream()
+                        .map(r -> new Sourced<>(r.getPayload(), positionOf(r))).toList()),
+                (record, failure) -> outgoing.add(deadLetter(record, RawDeadLetters.withheld(record.getPayload()),
+                        failure.getClass().getName(), RawDeadLetters.reason("could not be audited", failure))))) {
             Clearance<SpecificRecord> clearance = audited.result();
             if (clearance.outcome().publishes()) {
                 String topic = clearance.event() instanceof TurnRejected ? Topics.TURNS_REJECTED.name()
@@ -113,34 +115,44 @@ public class ComplianceConsumer {
     @Incoming(AGENT_RESULTS_RAW)
     @Blocking
     public Uni<Void> clearResults(KafkaRecordBatch<String, AgentResult> batch) {
+        List<Outgoing<AgentResult>> outgoing = new ArrayList<>();
         // Each result's ticket is checked once; the audit and the publishing below both use that check.
         Map<KafkaRecord<String, AgentResult>, ResultItem> items = new IdentityHashMap<>();
         List<KafkaRecord<String, AgentResult>> results = new ArrayList<>();
         for (KafkaRecord<String, AgentResult> record : batch.getRecords()) {
             if (record.getPayload() == null) {
-                deadLetter(record).await().indefinitely();
+                outgoing.add(undecodable(record));
                 continue;
             }
-            ResultItem item = resultItem(record);
+            ResultItem item;
+            try {
+                item = resultItem(record);
+            } catch (RuntimeException e) {
+                outgoing.add(deadLetter(record, RawDeadLetters.withheld(record.getPayload()), e.getClass().getName(),
+                        RawDeadLetters.reason("ticket could not be checked", e)));
+                continue;
+            }
             if (item.refusal() == null && PlatformChain.isReserved(item.raw().getEnvelope().getTenant())) {
-                deadLetter(record, RESERVED_TENANT).await().indefinitely();
+                outgoing.add(deadLetter(record, RawDeadLetters.withheld(record.getPayload()),
+                        IllegalArgumentException.class.getName(), RESERVED_TENANT));
             } else {
                 items.put(record, item);
                 results.add(record);
             }
         }
-        List<Outgoing<AgentResult>> outgoing = new ArrayList<>();
-        for (Audited<AgentResult, Clearance<AgentResult>> audited : auditBatch(results, records -> compliance.clearResults(records
-                .stream().map(items::get).toList()))) {
+        for (Audited<AgentResult, Clearance<AgentResult>> audited : auditBatch(results,
+                records -> compliance.clearResults(records.stream().map(items::get).toList()),
+                (record, failure) -> outgoing.add(deadLetter(record, RawDeadLetters.withheld(record.getPayload()),
+                        failure.getClass().getName(), RawDeadLetters.reason("could not be audited", failure))))) {
             KafkaRecord<String, AgentResult> record = audited.record();
             ResultItem item = items.get(record);
             if (item.refusal() != null) {
                 LOG.warnf("Refused agent result %s-%d@%d: %s", record.getTopic(), record.getPartition(),
                         offsetOf(record), item.refusal());
                 if (item.ticket().isEmpty()) {
-                    // Without a valid ticket the record goes to deadletters as it was read, in the same transaction.
-                    outgoing.add(new Outgoing<>(item.raw(), record.getKey(), Topics.DEAD_LETTERS.name(),
-                            deadLetterHeaders(record, "agent result refused: " + item.refusal())));
+                    // Without a valid ticket the record is dead-lettered, its text withheld, in the same transaction.
+                    outgoing.add(deadLetter(record, RawDeadLetters.withheld(item.raw()),
+                            IllegalArgumentException.class.getName(), "agent result refused: " + item.refusal()));
                 }
             } else if (audited.result().outcome().publishes()) {
                 outgoing.add(new Outgoing<>(audited.result().event(),
@@ -162,17 +174,17 @@ public class ComplianceConsumer {
     private record Outgoing<T>(T event, String key, String topic, Headers headers) {
     }
 
-    private static Headers deadLetterHeaders(KafkaRecord<String, ?> record, String reason) {
-        Headers headers = new RecordHeaders(record.getHeaders().toArray());
-        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_EXCEPTION_CLASS_NAME,
-                IllegalArgumentException.class.getName().getBytes(StandardCharsets.UTF_8));
-        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_TOPIC, record.getTopic().getBytes(StandardCharsets.UTF_8));
-        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_PARTITION,
-                Integer.toString(record.getPartition()).getBytes(StandardCharsets.UTF_8));
-        headers.add(KafkaDeadLetterQueue.DEAD_LETTER_OFFSET,
-                Long.toString(offsetOf(record)).getBytes(StandardCharsets.UTF_8));
-        return headers;
+    /** A raw record's dead letter (see {@link RawDeadLetters}), written in the batch's transaction. */
+    private static <T> Outgoing<T> deadLetter(KafkaRecord<String, ?> record, T withheld, String exceptionClass,
+            String reason) {
+        return new Outgoing<>(withheld, record.getKey(), Topics.DEAD_LETTERS.name(),
+                RawDeadLetters.headers(record, exceptionClass, reason));
+    }
+
+    /** The dead letter of a record that did not decode: no value, its length and digest in the headers. */
+    private static <T> Outgoing<T> undecodable(KafkaRecord<String, ?> record) {
+        return new Outgoing<>(null, record.getKey(), Topics.DEAD_LETTERS.name(),
+                RawDeadLetters.undecodableHeaders(record));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -77,12 +78,25 @@ final class IncomingRecords {
     /**
      * Audits the records in one database transaction ({@code work}: one result per record, in order), retried as
      * {@link #withRetries} does. When the batch fails for a reason the data causes, each record is audited alone,
-     * and a record that still fails is dead-lettered: one bad record does not hold up the others.
+     * and a record that still fails is dead-lettered through the channel's dead-letter queue: one bad record does
+     * not hold up the others.
      *
      * @return the records audited, with their results (dead-lettered records left out)
      */
     static <I, R> List<Audited<I, R>> auditBatch(List<KafkaRecord<String, I>> records,
             Function<List<KafkaRecord<String, I>>, List<R>> work) {
+        return auditBatch(records, work,
+                (record, failure) -> deadLetter(record, "could not be audited: " + failure).await().indefinitely());
+    }
+
+    /**
+     * As {@link #auditBatch(List, Function)}, but a record that still fails alone is handed to {@code failed} (with
+     * its failure) instead of being nacked. A {@link StackOverflowError} (a pattern recursing on hostile text) is
+     * such a failure too: it is the record's, not the service's.
+     */
+    static <I, R> List<Audited<I, R>> auditBatch(List<KafkaRecord<String, I>> records,
+            Function<List<KafkaRecord<String, I>>, List<R>> work,
+            BiConsumer<KafkaRecord<String, I>, Throwable> failed) {
         if (records.isEmpty()) {
             return List.of();
         }
@@ -93,16 +107,18 @@ final class IncomingRecords {
                 audited.add(new Audited<>(records.get(i), results.get(i)));
             }
             return audited;
-        } catch (RuntimeException batchFailure) {
+        } catch (RuntimeException | StackOverflowError batchFailure) {
             if (records.size() == 1) {
-                deadLetter(records.get(0), "could not be audited: " + batchFailure).await().indefinitely();
+                LOG.warnf("Record %s-%d@%d could not be audited (%s): dead-lettered", records.get(0).getTopic(),
+                        records.get(0).getPartition(), offsetOf(records.get(0)), batchFailure.getClass().getName());
+                failed.accept(records.get(0), batchFailure);
                 return List.of();
             }
-            LOG.warnf(batchFailure, "A batch of %d records could not be audited; auditing them one by one",
-                    records.size());
+            LOG.warnf("A batch of %d records could not be audited (%s); auditing them one by one",
+                    records.size(), batchFailure.getClass().getName());
             List<Audited<I, R>> audited = new ArrayList<>();
             for (KafkaRecord<String, I> record : records) {
-                audited.addAll(auditBatch(List.of(record), work));
+                audited.addAll(auditBatch(List.of(record), work, failed));
             }
             return audited;
         }
