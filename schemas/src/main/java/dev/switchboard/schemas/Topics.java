@@ -171,11 +171,16 @@ public final class Topics {
      * @throws IllegalArgumentException if the id is not kebab-case
      */
     public static Topic<String, AgentTask> agentTasks(String agentId) {
-        if (agentId == null || !AGENT_ID.matcher(agentId).matches()) {
+        if (!isAgentId(agentId)) {
             throw new IllegalArgumentException(
                     "agent id must be kebab-case (like billing-agent), got: " + agentId);
         }
         return sessionKeyed("agent." + agentId + ".tasks", AgentTask.class, Topic.Cleanup.DELETE);
+    }
+
+    /** Whether {@code agentId} is a kebab-case agent id, the only kind that names a task topic. */
+    public static boolean isAgentId(String agentId) {
+        return agentId != null && AGENT_ID.matcher(agentId).matches();
     }
 
     /** The fixed topics plus the task topics of the given agents. */

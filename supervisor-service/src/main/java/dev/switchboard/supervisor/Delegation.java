@@ -19,6 +19,7 @@ import dev.switchboard.events.ReplyOutbound;
 import dev.switchboard.events.Role;
 import dev.switchboard.events.SupervisorDecision;
 import dev.switchboard.schemas.Envelopes;
+import dev.switchboard.schemas.Topics;
 import dev.switchboard.supervisor.config.SupervisorConfig;
 
 /**
@@ -58,7 +59,7 @@ public final class Delegation {
         if (delegator == null || delegator.getHandoffs().stream().map(HandoffTarget::getTo).noneMatch(target::equals)) {
             return refuse(current, result, "handoff_undeclared", "Sorry, I could not hand your request over to the right specialist.");
         }
-        if (next == null || !Routing.isAgentId(target)) {
+        if (next == null || !Topics.isAgentId(target)) {
             return refuse(current, result, "handoff_unknown_agent", "Sorry, the specialist for your request is not available.");
         }
         int hop = current.getHop() + 1;

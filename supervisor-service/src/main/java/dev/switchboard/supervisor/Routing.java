@@ -77,17 +77,8 @@ public final class Routing {
 
     /** Why a task cannot be addressed to {@code agent}, for the audited decision. */
     public static String notAddressable(String agent) {
-        return isAgentId(agent) ? agent + " is not in the agent catalog" : agent + " is not a valid agent id";
-    }
-
-    /** Whether {@code agent} is a kebab-case agent id, the only kind that names a task topic. */
-    public static boolean isAgentId(String agent) {
-        try {
-            Topics.agentTasks(agent);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return Topics.isAgentId(agent) ? agent + " is not in the agent catalog"
+                : agent + " is not a valid agent id";
     }
 
     /**
@@ -104,7 +95,7 @@ public final class Routing {
     }
 
     private static boolean known(String agent, AgentDirectory agents) {
-        return isAgentId(agent) && agents.find(agent) != null;
+        return Topics.isAgentId(agent) && agents.find(agent) != null;
     }
 
     /**
