@@ -13,6 +13,7 @@ import java.util.function.BiConsumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
@@ -158,12 +159,13 @@ public final class TopicFollower<V> {
 
     private void poll(KafkaConsumer<String, V> records) {
         try {
-            for (ConsumerRecord<String, V> record : records.poll(Duration.ofMillis(500))) {
+            ConsumerRecords<String, V> polled = records.poll(Duration.ofMillis(500));
+            for (ConsumerRecord<String, V> record : polled) {
                 if (record.key() != null) {
                     apply.accept(record.key(), record.value());
                 }
-                positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
+            polled.partitions().forEach(partition -> positions.put(partition, records.position(partition)));
         } catch (RecordDeserializationException e) {
             LOG.errorf(e, "Skipping a record of %s that does not decode, at partition %d offset %d", topic.name(),
                     e.topicPartition().partition(), e.offset());
