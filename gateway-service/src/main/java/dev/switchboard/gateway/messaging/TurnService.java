@@ -1,16 +1,12 @@
 package dev.switchboard.gateway.messaging;
 
-import java.util.Map;
-
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.runtime.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -59,10 +55,10 @@ public class TurnService {
      * acknowledgement lost on its way, a write that completes after the timeout), so the web chat API answers 503
      * with the message id to send it again with, never "nothing was published" ({@code UnconfirmedTurn}).
      */
-    public static class PublishFailedException extends ProblemException {
+    public static class PublishFailedException extends RuntimeException {
 
         PublishFailedException(String reason) {
-            super(Response.Status.SERVICE_UNAVAILABLE, "broker-unavailable", reason, Map.of("Retry-After", "5"));
+            super(reason);
         }
     }
 }
