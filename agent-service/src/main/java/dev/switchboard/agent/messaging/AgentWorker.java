@@ -35,6 +35,7 @@ import org.jboss.logging.Logger;
 import dev.switchboard.agent.TaskMapping;
 import dev.switchboard.events.AgentResult;
 import dev.switchboard.events.AgentTask;
+import dev.switchboard.schemas.DeadLetters;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 
@@ -366,10 +367,7 @@ final class AgentWorker implements Runnable {
 
     private static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-partition", String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        DeadLetters.addSource(headers, reason, record.topic(), record.partition(), record.offset());
         return new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, record.key(), record.value(), headers);
     }
 

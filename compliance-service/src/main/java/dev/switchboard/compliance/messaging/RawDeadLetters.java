@@ -1,6 +1,5 @@
 package dev.switchboard.compliance.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
@@ -20,6 +19,7 @@ import dev.switchboard.events.Handoff;
 import dev.switchboard.events.Principal;
 import dev.switchboard.events.Step;
 import dev.switchboard.events.TurnReceived;
+import dev.switchboard.schemas.DeadLetters;
 import io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue;
@@ -120,12 +120,9 @@ final class RawDeadLetters {
      */
     static Headers headers(KafkaRecord<String, ?> record, String exceptionClass, String reason) {
         Headers headers = new RecordHeaders();
-        add(headers, KafkaDeadLetterQueue.DEAD_LETTER_EXCEPTION_CLASS_NAME, exceptionClass);
-        add(headers, KafkaDeadLetterQueue.DEAD_LETTER_REASON, reason);
-        add(headers, KafkaDeadLetterQueue.DEAD_LETTER_TOPIC, record.getTopic());
-        add(headers, KafkaDeadLetterQueue.DEAD_LETTER_PARTITION, Integer.toString(record.getPartition()));
-        add(headers, KafkaDeadLetterQueue.DEAD_LETTER_OFFSET, Long.toString(IncomingRecords.offsetOf(record)));
-        return headers;
+        DeadLetters.add(headers, KafkaDeadLetterQueue.DEAD_LETTER_EXCEPTION_CLASS_NAME, exceptionClass);
+        return DeadLetters.addSource(headers, reason, record.getTopic(), record.getPartition(),
+                IncomingRecords.offsetOf(record));
     }
 
     /** Headers of an undecodable record's dead letter, with the length and SHA-256 of the value withheld. */
@@ -136,8 +133,8 @@ final class RawDeadLetters {
             failure = record.getHeaders().lastHeader(DeserializationFailureHandler.DESERIALIZATION_FAILURE_DATA);
         }
         if (failure != null && failure.value() != null) {
-            add(headers, WITHHELD_LENGTH, Integer.toString(failure.value().length));
-            add(headers, WITHHELD_SHA256, sha256(failure.value()));
+            DeadLetters.add(headers, WITHHELD_LENGTH, Integer.toString(failure.value().length));
+            DeadLetters.add(headers, WITHHELD_SHA256, sha256(failure.value()));
         }
         return headers;
     }
@@ -157,10 +154,6 @@ final class RawDeadLetters {
             }
         }
         return reason.toString();
-    }
-
-    private static void add(Headers headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String sha256(byte[] value) {

@@ -2,7 +2,6 @@ package dev.switchboard.runtime.streams;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,6 +23,7 @@ import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.jboss.logging.Logger;
 
+import dev.switchboard.schemas.DeadLetters;
 import dev.switchboard.schemas.Topics;
 import io.micrometer.core.instrument.Metrics;
 
@@ -102,14 +102,12 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         LOG.errorf(exception, "%s: record %s %s in %s; sent to %s", application, source, reason,
                 context.processorNodeId(), Topics.DEAD_LETTERS.name());
         RecordHeaders headers = new RecordHeaders(context.headers().toArray());
-        header(headers, "dead-letter-reason", reason + ": " + truncate(String.valueOf(exception.getMessage())));
-        header(headers, "dead-letter-topic", context.topic());
-        header(headers, "dead-letter-partition", Integer.toString(context.partition()));
-        header(headers, "dead-letter-offset", Long.toString(context.offset()));
-        header(headers, "dead-letter-application", application);
-        header(headers, "dead-letter-processor", String.valueOf(context.processorNodeId()));
-        header(headers, "dead-letter-exception", exception.getClass().getName());
-        header(headers, "dead-letter-stack", stack(exception));
+        DeadLetters.addSource(headers, reason + ": " + truncate(String.valueOf(exception.getMessage())),
+                context.topic(), context.partition(), context.offset());
+        DeadLetters.add(headers, "dead-letter-application", application);
+        DeadLetters.add(headers, "dead-letter-processor", String.valueOf(context.processorNodeId()));
+        DeadLetters.add(headers, "dead-letter-exception", exception.getClass().getName());
+        DeadLetters.add(headers, "dead-letter-stack", stack(exception));
         try {
             producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, context.sourceRawKey(),
                     context.sourceRawValue(), headers)).get(ACK_SECONDS, TimeUnit.SECONDS);
@@ -122,10 +120,6 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
                     application, source);
             return false;
         }
-    }
-
-    private static void header(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String truncate(String text) {

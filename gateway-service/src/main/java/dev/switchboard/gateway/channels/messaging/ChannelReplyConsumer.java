@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.channels.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +27,7 @@ import dev.switchboard.gateway.channels.ChannelSettings;
 import dev.switchboard.gateway.channels.DeliveryException;
 import dev.switchboard.gateway.channels.OutboundMessage;
 import dev.switchboard.gateway.channels.config.ChannelDeliveryConfig;
+import dev.switchboard.schemas.DeadLetters;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -58,7 +58,7 @@ public class ChannelReplyConsumer {
 
     public static final String REPLIES = "replies-outbound-channels";
     public static final String DEAD_LETTERS = "deadletters";
-    public static final String REASON_HEADER = "dead-letter-reason";
+    public static final String REASON_HEADER = DeadLetters.REASON;
     public static final String CAUSE_HEADER = "dead-letter-cause";
 
     private static final Duration REPORT_TIMEOUT = Duration.ofSeconds(30);
@@ -181,13 +181,11 @@ public class ChannelReplyConsumer {
         ReplyOutbound reply = record.getPayload();
         LOG.warnf("Reply %s not delivered (%s): %s", reply.getEnvelope().getEventId(), reason, cause);
         RecordHeaders headers = new RecordHeaders();
-        headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(CAUSE_HEADER, String.valueOf(cause).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-topic", record.getTopic().getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-partition", Integer.toString(record.getPartition()).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-offset", Long.toString(record.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L)).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-attempts", Integer.toString(attempts).getBytes(StandardCharsets.UTF_8));
+        long offset = record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L);
+        DeadLetters.addSource(headers, reason, record.getTopic(), record.getPartition(), offset);
+        DeadLetters.add(headers, CAUSE_HEADER, String.valueOf(cause));
+        DeadLetters.add(headers, "dead-letter-attempts", Integer.toString(attempts));
         // If this fails the record is nacked, and the connector's own dead-letter strategy takes it.
         deadLetters.sendMessageAndAwait(Message.of(reply).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(record.getKey()).withHeaders(headers).build()));
