@@ -574,7 +574,7 @@ public final class BenchmarkRunner {
      * The stack a benchmark runs: free ports for everything, a fresh data directory at {@code home}, the hosted
      * agents of the example team, the gateway's ingress limits lifted.
      */
-    static LocalSettings stackSettings(Path root, Path home) throws IOException {
+    public static LocalSettings stackSettings(Path root, Path home) throws IOException {
         // Broker, controller, PostgreSQL, then API and management ports of gateway, compliance, supervisor, agent, memory.
         int[] ports = freePorts(13);
         return new LocalSettings(root, home, ports[0], ports[1], ports[2],

@@ -13,13 +13,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads what was committed to some partitions, as the benchmark's after-the-fact readers (hop trace, soak) do. */
-final class CommittedRecords {
+public final class CommittedRecords {
 
     private CommittedRecords() {
     }
 
     /** A {@code read_committed} consumer of raw bytes, without a group or offset commits. */
-    static KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> kafka) {
+    public static KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> kafka) {
         Map<String, Object> settings = new HashMap<>(kafka);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -31,7 +31,7 @@ final class CommittedRecords {
      * Hands {@code each} every committed record of the partitions from {@code from} (a partition it lacks: from the
      * beginning) up to their end offsets as of the call, reading for at most {@code limit}.
      */
-    static void read(Map<String, Object> kafka, List<TopicPartition> partitions, Map<TopicPartition, Long> from,
+    public static void read(Map<String, Object> kafka, List<TopicPartition> partitions, Map<TopicPartition, Long> from,
             Duration limit, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
             consumer.assign(partitions);

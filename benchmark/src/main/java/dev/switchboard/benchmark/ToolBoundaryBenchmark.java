@@ -1,6 +1,7 @@
 package dev.switchboard.benchmark;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,16 +27,19 @@ import dev.switchboard.agent.sdk.Principal;
 import dev.switchboard.agent.sdk.definition.AgentDefinition;
 import dev.switchboard.agent.sdk.definition.ToolDefinition;
 import dev.switchboard.agent.sdk.host.ClassRoots;
+import dev.switchboard.agent.sdk.host.EgressRoute;
 import dev.switchboard.agent.sdk.host.ToolProcess;
 import dev.switchboard.agent.sdk.loop.ToolRunner;
 import dev.switchboard.agents.BillingAgent;
 import dev.switchboard.agents.TechSupportAgent;
+import dev.switchboard.benchmark.faults.FakePaymentApi;
 
 /**
  * What a tool call costs across the process boundary: the same tool called in the host's own JVM (the
  * baseline, as tools ran before they had a process of their own) and in the agent's tool process, in one run,
  * one caller at a time and eight at once (agent-service runs sessions in parallel). Also a side-effecting
- * tool, whose effect asks the host twice (begin, end). Prints p50/p99 and writes
+ * tool, whose effect asks the host twice (begin, end) and sends an HTTP request through the host to a payment service
+ * on this machine. Prints p50/p99 and writes
  * {@code docs/tool-boundary.md} and {@code .json}.
  */
 public final class ToolBoundaryBenchmark {
@@ -55,14 +59,16 @@ public final class ToolBoundaryBenchmark {
         TechSupportAgent inProcess = new TechSupportAgent();
         String statusArgs = "{\"component\":\"API\"}";
         List<Row> rows = new ArrayList<>();
-        try (ToolProcess supportTools = start(support); ToolProcess billingTools = start(billing)) {
+        try (FakePaymentApi payments = FakePaymentApi.start(); ToolProcess supportTools = start(support, Map.of());
+                ToolProcess billingTools = start(billing, Map.of("payments",
+                        new EgressRoute(URI.create(payments.baseUrl()), Map.of())))) {
             AtomicInteger tasks = new AtomicInteger();
             for (int callers : new int[] {1, 8}) {
                 rows.add(measure("in-process call (baseline)", callers,
                         () -> status.call(inProcess, statusArgs, null)));
                 rows.add(measure("tool process call", callers, () -> check(supportTools.call(invocation(status,
                         statusArgs, "bench-" + tasks.incrementAndGet(), Set.of("support:read"))))));
-                rows.add(measure("tool process call with one effect", callers, () -> check(billingTools.call(
+                rows.add(measure("tool process call with one effect (an HTTP request)", callers, () -> check(billingTools.call(
                         invocation(refund, "{\"invoiceId\":\"INV-1001\",\"amount\":\"1.00\"}",
                                 "bench-refund-" + tasks.incrementAndGet(), Set.of("billing:refund"))))));
             }
@@ -71,11 +77,11 @@ public final class ToolBoundaryBenchmark {
         write(out, rows);
     }
 
-    private static ToolProcess start(AgentDefinition definition) {
+    private static ToolProcess start(AgentDefinition definition, Map<String, EgressRoute> egress) {
         List<Path> classpath = new ArrayList<>(List.of(ClassRoots.of(definition.type().getName(),
                 definition.type().getClassLoader())));
         classpath.addAll(ClassRoots.runtime());
-        return ToolProcess.start(definition, ToolProcess.Options.defaults(classpath));
+        return ToolProcess.start(definition, ToolProcess.Options.defaults(classpath).withEgress(egress));
     }
 
     private static ToolRunner.Invocation invocation(ToolDefinition tool, String arguments, String taskId,

@@ -86,7 +86,16 @@ public final class LocalStack implements AutoCloseable {
 
     private synchronized void startInfrastructure() throws Exception {
         requireOpen();
-        postgres = EmbeddedPostgres.builder()
+        postgres = embeddedPostgres();
+        broker = KafkaBroker.start(settings);
+        StaleProcesses.record(settings.home(), broker.pid());
+        new TopicProvisioner(settings.bootstrapServers(), settings.partitions(), (short) 1, broker.adminProperties())
+                .ensure(Topics.all(settings.agents()));
+        broker.provisionAccess(settings.agents());
+    }
+
+    private EmbeddedPostgres embeddedPostgres() throws IOException {
+        return EmbeddedPostgres.builder()
                 .setPort(settings.postgresPort())
                 .setDataDirectory(settings.home().resolve("postgres"))
                 .setCleanDataDirectory(false)
@@ -94,11 +103,6 @@ public final class LocalStack implements AutoCloseable {
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile("postgres.log")))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile("postgres.log")))
                 .start();
-        broker = KafkaBroker.start(settings);
-        StaleProcesses.record(settings.home(), broker.pid());
-        new TopicProvisioner(settings.bootstrapServers(), settings.partitions(), (short) 1, broker.adminProperties())
-                .ensure(Topics.all(settings.agents()));
-        broker.provisionAccess(settings.agents());
     }
 
     private synchronized void startService(LocalSettings.ServiceSpec spec) throws IOException {
@@ -329,6 +333,41 @@ public final class LocalStack implements AutoCloseable {
         requireOpen();
         broker = KafkaBroker.start(settings);
         StaleProcesses.record(settings.home(), broker.pid());
+    }
+
+    /**
+     * Pauses the broker's process (SIGSTOP), for fault tests: its connections stay open and nothing answers, as with
+     * a broker stuck in a long pause; {@link #resumeBroker} lets it go on (SIGCONT).
+     */
+    public synchronized void pauseBroker() throws IOException, InterruptedException {
+        requireOpen();
+        signal("STOP", broker.pid());
+    }
+
+    /** Lets a paused broker go on (SIGCONT). */
+    public synchronized void resumeBroker() throws IOException, InterruptedException {
+        requireOpen();
+        signal("CONT", broker.pid());
+    }
+
+    private static void signal(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + pid + " failed");
+        }
+    }
+
+    /** Stops PostgreSQL (a fast shutdown: connections are cut), for fault tests; {@link #startDatabase} starts it again. */
+    public synchronized void stopDatabase() throws IOException {
+        requireOpen();
+        postgres.close();
+        postgres = null;
+    }
+
+    /** Starts PostgreSQL again on its data directory and port. */
+    public synchronized void startDatabase() throws IOException {
+        requireOpen();
+        postgres = embeddedPostgres();
     }
 
     /**
