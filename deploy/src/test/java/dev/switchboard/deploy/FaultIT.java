@@ -2,12 +2,20 @@ package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -18,16 +26,29 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.switchboard.deploy.faults.HostileText;
+import dev.switchboard.deploy.faults.PoisonRecords;
 import dev.switchboard.deploy.local.LocalStack;
+import dev.switchboard.events.Envelope;
+import dev.switchboard.events.Principal;
 import dev.switchboard.events.ReplyOutbound;
+import dev.switchboard.events.TurnReceived;
+import dev.switchboard.schemas.DeadLetters;
+import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 
 /**
- * The short fault suite of the normal test run: under steady load through the web chat API, a service is killed
+ * The short fault suite of the normal test run (the whole one is the benchmark module's fault run, see
+ * {@code docs/reliability.md}): under steady load through the web chat API, a service is killed
  * with SIGKILL (a crash: nothing flushed, no group left) and started again a few seconds later. Every turn must be
  * answered (200 within the request's wait), exactly one reply per turn must be on {@code replies.outbound}, and the
  * test prints how long the users waited. The restarted service comes back as the same static group member, so it
@@ -76,7 +97,7 @@ class FaultIT {
      * (or not at all) with the same {@code messageId}, as the gateway's answer tells them to, get every message
      * answered, and each message is processed once, however often it was sent.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void aBrokerKilledUnderLoadLosesNoTurnAndRetriedMessagesAreProcessedOnce() throws Exception {
         LocalStack stack = SharedStack.get();
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -193,28 +214,156 @@ class FaultIT {
         }
     }
 
-    /** How many replies each of these turns has on {@code replies.outbound} (read_committed, to the end). */
+    /**
+     * How many replies each of these turns has on {@code replies.outbound} (read_committed, to the end); a record that
+     * does not decode (a poison record of another test) is passed over.
+     */
     private static Map<String, Integer> repliesOf(LocalStack stack, Set<String> turns) {
-        Map<String, Object> settings = new HashMap<>(stack.clientProperties("admin"));
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Map<String, Integer> counts = new HashMap<>();
-        try (KafkaConsumer<String, ReplyOutbound> consumer = new KafkaConsumer<>(settings,
-                Topics.REPLIES_OUTBOUND.keySerde().deserializer(), Topics.REPLIES_OUTBOUND.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.REPLIES_OUTBOUND.name()).stream()
+        readToEnd(stack.clientProperties("admin"), Topics.REPLIES_OUTBOUND.name(), Map.of(), record -> {
+            ReplyOutbound reply = decoded(Topics.REPLIES_OUTBOUND, record);
+            String turn = reply == null ? null : reply.getEnvelope().getTurnId();
+            if (turns.contains(turn)) {
+                counts.merge(turn, 1, Integer::sum);
+            }
+        });
+        return counts;
+    }
+
+    /**
+     * One record that no reader can decode on every topic a service or an agent consumes: each ends in
+     * {@code deadletters} under its source topic, and turns are answered all the while.
+     */
+    @Test
+    void aPoisonRecordOnEveryInputTopicIsDeadLetteredWhileTurnsGoOn() throws Exception {
+        LocalStack stack = SharedStack.get();
+        Map<String, Object> admin = stack.clientProperties("admin");
+        Map<TopicPartition, Long> from = endOffsets(admin, Topics.DEAD_LETTERS.name());
+        Set<String> inputs = PoisonRecords.inputTopics(stack.settings().agents());
+        Set<String> streamed = new TreeSet<>(inputs);
+        streamed.removeAll(PoisonRecords.READ_ON_REQUEST);
+
+        PoisonRecords.write(admin, inputs);
+        String user = "poisoned-" + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            assertThat(Api.demoMessage(user, "a turn after the poison, " + i, WAIT_SECONDS).status()).isEqualTo(200);
+        }
+
+        Map<String, String> deadLettered = new TreeMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!deadLettered.keySet().containsAll(streamed) && System.nanoTime() < deadline) {
+            readToEnd(admin, Topics.DEAD_LETTERS.name(), from, record -> {
+                String source = header(record, DeadLetters.TOPIC);
+                if (source != null && record.key() != null
+                        && new String(record.key(), StandardCharsets.UTF_8).equals(PoisonRecords.keyOf(source))) {
+                    deadLettered.put(source, header(record, DeadLetters.REASON));
+                }
+            });
+            Thread.sleep(1000);
+        }
+        System.out.printf("[fault] poison on %d topics; dead-lettered with reasons: %s%n", inputs.size(), deadLettered);
+        assertThat(deadLettered.keySet()).as("a dead letter for the poison of every consumed topic")
+                .containsAll(streamed);
+    }
+
+    /**
+     * Hostile text (injection, inputs that make naive patterns backtrack, personal data of every kind): 64 KiB through
+     * the web chat API is refused with 413, the longest text it takes is answered, and 64 KiB written straight to
+     * {@code turns.raw} is audited by compliance, which goes on answering; none of it reaches a dead letter unredacted.
+     */
+    @Test
+    void hostileTextNeitherStopsComplianceNorEscapesIntoADeadLetter() throws Exception {
+        LocalStack stack = SharedStack.get();
+        Map<String, Object> admin = stack.clientProperties("admin");
+        Map<TopicPartition, Long> from = endOffsets(admin, Topics.DEAD_LETTERS.name());
+        String user = "hostile-" + UUID.randomUUID();
+
+        assertThat(Api.demoMessage(user, HostileText.of(64 * 1024), WAIT_SECONDS).status()).isEqualTo(413);
+        Api.Answer longest = Api.demoMessage(user, HostileText.of(4000), WAIT_SECONDS);
+        assertThat(longest.status()).as(longest.body()).isEqualTo(200);
+
+        String eventId = UUID.randomUUID().toString();
+        String sessionId = UUID.randomUUID().toString();
+        TurnReceived turn = TurnReceived.newBuilder()
+                .setEnvelope(Envelope.newBuilder().setEventId(eventId).setTenant(LocalStack.DEMO_TENANT)
+                        .setSessionId(sessionId).setTurnId(UUID.randomUUID().toString())
+                        .setPrincipal(Principal.newBuilder().setTenant(LocalStack.DEMO_TENANT).setUser(user).build())
+                        .setChannel("webchat").setOccurredAt(Instant.now()).build())
+                .setText(HostileText.of(64 * 1024)).build();
+        try (KafkaProducer<String, TurnReceived> producer = new KafkaProducer<>(admin,
+                Topics.TURNS_RAW.keySerde().serializer(), Topics.TURNS_RAW.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.TURNS_RAW.name(), sessionId, turn)).get();
+        }
+        assertThat(Api.demoMessage(user, "an ordinary message after it", WAIT_SECONDS).status()).isEqualTo(200);
+        assertThat(awaitAuditRow(stack, eventId, Duration.ofSeconds(60))).as("the 64 KiB turn is audited").isTrue();
+
+        List<String> leaked = new ArrayList<>();
+        readToEnd(admin, Topics.DEAD_LETTERS.name(), from, record -> {
+            if (new String(record.value() == null ? new byte[0] : record.value(), StandardCharsets.UTF_8)
+                    .contains(HostileText.ADDRESS)) {
+                leaked.add(header(record, DeadLetters.TOPIC) + "@" + record.offset());
+            }
+        });
+        assertThat(leaked).as("dead letters holding the hostile text unredacted").isEmpty();
+    }
+
+    private static boolean awaitAuditRow(LocalStack stack, String eventId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection connection = DriverManager.getConnection(stack.settings().jdbcUrl(), "postgres", "postgres");
+                PreparedStatement query = connection.prepareStatement("SELECT 1 FROM audit_events WHERE event_id = ?")) {
+            query.setString(1, eventId);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet row = query.executeQuery()) {
+                    if (row.next()) {
+                        return true;
+                    }
+                }
+                Thread.sleep(500);
+            }
+        }
+        return false;
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Map<String, Object> kafka, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = rawConsumer(kafka)) {
+            return consumer.endOffsets(consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList());
+        }
+    }
+
+    /** Every committed record of a topic from {@code from} (else the beginning) to its end now, as bytes. */
+    private static void readToEnd(Map<String, Object> kafka, String topic, Map<TopicPartition, Long> from,
+            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        try (KafkaConsumer<byte[], byte[]> consumer = rawConsumer(kafka)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            partitions.stream().filter(from::containsKey).forEach(p -> consumer.seek(p, from.get(p)));
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
-                for (ConsumerRecord<String, ReplyOutbound> record : consumer.poll(Duration.ofMillis(500))) {
-                    String turn = record.value() == null ? null : record.value().getEnvelope().getTurnId();
-                    if (turns.contains(turn)) {
-                        counts.merge(turn, 1, Integer::sum);
-                    }
-                }
+                consumer.poll(Duration.ofMillis(500)).forEach(each);
             }
         }
-        return counts;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> rawConsumer(Map<String, Object> kafka) {
+        Map<String, Object> settings = new HashMap<>(kafka);
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static <V> V decoded(Topic<String, V> topic, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return topic.valueSerde().deserializer().deserialize(record.topic(), record.headers(), record.value());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -26,7 +26,8 @@ import dev.switchboard.deploy.local.LocalStack;
  * The fault run's users: web chat clients of the demo tenant, as a careful client is written. Each user sends its
  * next message only once the last one is answered; each message has its own {@code messageId}, and a message answered
  * 503 (not confirmed), 504 (not answered in time) or not at all (connection refused, timeout) is sent again with the
- * same {@code messageId} a second later, for up to {@link #GIVE_UP}. Messages are started at a steady rate by
+ * same {@code messageId} (504: at once; 503 or no answer: after the gateway's {@code Retry-After}, backing off up to
+ * 8 s), for up to {@link #GIVE_UP}. Messages are started at a steady rate by
  * taking the next idle user; when every user is busy a start is skipped and counted.
  *
  * <p>A tenth of the users ask for refunds (each turn calls the billing agent's side-effecting {@code refund} tool), a
@@ -187,17 +188,35 @@ final class FaultLoad implements AutoCloseable {
             if (status == 200 || status == 504) {
                 read(turn, response.body());
             }
-            boolean retry = status == 503 || status == 504 || status == -1;
             if (status == 200) {
                 turn.answeredMs = nowMs();
             }
-            if (retry && nowMs() - turn.firstSentMs < GIVE_UP.toMillis()) {
-                scheduler.schedule(() -> attempt(turn), 1, TimeUnit.SECONDS);
+            long delayMs = retryDelayMs(turn, status, response);
+            if (delayMs >= 0 && nowMs() - turn.firstSentMs < GIVE_UP.toMillis()) {
+                scheduler.schedule(() -> attempt(turn), delayMs, TimeUnit.MILLISECONDS);
                 return;
             }
             idle.add(turn.user);
             inFlight.decrementAndGet();
         });
+    }
+
+    /**
+     * When to send a message again, or -1 for not at all: at once after a 504 (the turn is accepted and still being
+     * processed: the client waits again), after a 503 or no answer as the gateway's {@code Retry-After} says, but
+     * backing off (1, 2, 4, then every 8 s, with jitter) so that a thousand clients do not hammer a stack that is down.
+     */
+    private static long retryDelayMs(Turn turn, int status, HttpResponse<String> response) {
+        if (status == 504) {
+            return 100;
+        }
+        if (status != 503 && status != -1) {
+            return -1;
+        }
+        long backoff = 1000L << Math.min(3, turn.attempts - 1);
+        long retryAfter = response == null ? 0 : response.headers().firstValue("Retry-After")
+                .map(value -> Long.parseLong(value.strip()) * 1000).orElse(0L);
+        return Math.max(backoff, retryAfter) + java.util.concurrent.ThreadLocalRandom.current().nextLong(500);
     }
 
     private static void read(Turn turn, String body) {

@@ -98,11 +98,12 @@ final class ReliabilityReport {
                   distinct results (by task id) on `agent.results.cleared` and their tokens.
                 - **dead letters (raw)**: records written to `deadletters` in the window, and how many of them hold
                   text that compliance would have redacted (every message carries an address under `fault.example`).
-                - **recovery s**: from the moment the fault was undone (restart command, broker started or resumed,
-                  PostgreSQL started, provider healthy) to the first reply a user got to a message first sent after
-                  the fault began. Targets: 10 s after a service restart (the JVM's start included), 30 s after a
-                  broker restart. **longest wait for any reply**: from the fault on, the longest time in which no
-                  user got any reply.
+                - **recovery s**: from the moment the fault was over (the restarted service ready, the restarted
+                  broker taking connections, the broker resumed, PostgreSQL started, the provider healthy) to the first
+                  agent reply (not a failure reply) a user got to a message first sent after the fault began. Targets: 10 s after a service
+                  restart, 30 s after a broker restart. How long the restart itself took (a JVM starting, the broker
+                  recovering its log) is `restartSeconds` under each fault. **longest wait for any reply**: from the
+                  fault on, the longest time in which no user got any reply.
                 """);
         return md.toString();
     }

@@ -19,6 +19,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.events.CompliancePolicy;
+import dev.switchboard.runtime.kafka.DeadLetterPublisher;
 import dev.switchboard.runtime.kafka.KafkaClientConfig;
 import dev.switchboard.schemas.Topics;
 
@@ -38,10 +39,12 @@ public class PolicyTable {
 
     private final Map<String, CompliancePolicy> policies = new ConcurrentHashMap<>();
     private final KafkaConsumer<String, CompliancePolicy> consumer;
+    private final DeadLetterPublisher deadLetters;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread reader;
 
     PolicyTable(KafkaClientConfig kafka) {
+        deadLetters = new DeadLetterPublisher(kafka.connection(), "compliance-service");
         consumer = new KafkaConsumer<>(kafka.with(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -82,6 +85,7 @@ public class PolicyTable {
             LOG.error("Stopped following compliance.policies: policies changed from now on are not applied", e);
         } finally {
             consumer.close();
+            deadLetters.close();
         }
     }
 
@@ -89,9 +93,8 @@ public class PolicyTable {
         try {
             apply(consumer.poll(timeout));
         } catch (RecordDeserializationException e) {
-            // A policy nobody can read must not stop the others: skip it, loudly.
-            LOG.errorf("Skipping an unreadable compliance policy at %s@%d: %s", e.topicPartition(), e.offset(),
-                    e.getMessage());
+            // A policy nobody can read must not stop the others: dead-letter it and skip it.
+            deadLetters.undecodable("compliance-policy-table", e);
             consumer.seek(e.topicPartition(), e.offset() + 1);
         }
     }

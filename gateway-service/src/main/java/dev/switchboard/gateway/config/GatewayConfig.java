@@ -59,6 +59,14 @@ public interface GatewayConfig {
     @Min(0)
     int instanceSlot();
 
+    /**
+     * How far back an instance reads its partition of {@code replies.routed} when it starts: the replies that came
+     * while it was down are kept for messages sent again with the same {@code messageId} (a restart must not leave
+     * them waiting for a reply that went by).
+     */
+    @WithDefault("2m")
+    Duration replyLookBack();
+
     /** How long the lease of an open reply stream on {@code reply.streams} lasts; renewed every third of it. */
     @WithDefault("60s")
     Duration replyStreamLease();

@@ -30,8 +30,10 @@ import io.smallrye.reactive.messaging.kafka.Record;
  *
  * <p>The supervisor writes a copy of a reply to the partition of every instance that its turn named
  * ({@link ReplyStreams}), so an instance reads only the replies its clients wait for, not every reply of the
- * system. It reads from the end of its partition with a plain consumer (no group: no rebalances), read_committed
- * (the supervisor writes in transactions). Channels that deliver by calling out (webhooks) read
+ * system. It reads its partition with a plain consumer (no group: no rebalances), read_committed (the supervisor
+ * writes in transactions), from {@code reply-look-back} (2 min) before its start: the replies that came while it was
+ * down (a crash, a restart) fill {@link ReplyHub}'s recent replies, so a client that sends its message again with the
+ * same {@code messageId} gets the reply instead of waiting for one that went by. Channels that deliver by calling out (webhooks) read
  * {@code replies.outbound} with one shared group instead, so that each reply is sent exactly once.
  */
 @ApplicationScoped
@@ -55,7 +57,7 @@ public class ReplyConsumer {
         this.deliveries = deliveries;
         this.kafka = kafka;
         this.slot = config.instanceSlot();
-        this.follower = new TopicFollower<>(kafka.connection(), Topics.REPLIES_ROUTED, slot, new TopicFollower.End(),
+        this.follower = new TopicFollower<>(kafka.connection(), Topics.REPLIES_ROUTED, slot, new TopicFollower.LookBack(config.replyLookBack()),
                 (session, reply) -> deliver(reply));
     }
 

@@ -21,6 +21,7 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
+import dev.switchboard.runtime.kafka.DeadLetterPublisher;
 import dev.switchboard.schemas.Topic;
 
 /**
@@ -30,7 +31,8 @@ import dev.switchboard.schemas.Topic;
  * time, or from the end; {@link #awaitCaughtUp} waits until what existed at the start has been read (from the end:
  * until the position is fixed, after which nothing written is missed). A failure starts the consumer over after
  * 5 s from where it had got to, so nothing is skipped; {@code apply} must tolerate a record twice. A record that
- * does not decode is logged and skipped.
+ * does not decode goes to {@code deadletters} (the runtime's {@link DeadLetterPublisher}) and is skipped; a follower
+ * has no group, so it dead-letters such a record each time it reads it (at every start).
  */
 public final class TopicFollower<V> {
 
@@ -60,6 +62,7 @@ public final class TopicFollower<V> {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private volatile KafkaConsumer<String, V> consumer;
+    private final DeadLetterPublisher deadLetters;
     private volatile boolean running = true;
     private Thread thread;
 
@@ -80,6 +83,7 @@ public final class TopicFollower<V> {
     public TopicFollower(Map<String, Object> connection, Topic<String, V> topic, Integer partition, Start start,
             BiConsumer<String, V> apply) {
         this.connection = Map.copyOf(connection);
+        this.deadLetters = new DeadLetterPublisher(connection, "gateway-service");
         this.topic = topic;
         this.partition = partition;
         this.start = start;
@@ -98,6 +102,7 @@ public final class TopicFollower<V> {
         if (current != null) {
             current.wakeup();
         }
+        deadLetters.close();
     }
 
     /** Whether the records present at the start have been read, waiting at most {@code timeout} for it. */
@@ -167,8 +172,7 @@ public final class TopicFollower<V> {
             }
             polled.partitions().forEach(partition -> positions.put(partition, records.position(partition)));
         } catch (RecordDeserializationException e) {
-            LOG.errorf(e, "Skipping a record of %s that does not decode, at partition %d offset %d", topic.name(),
-                    e.topicPartition().partition(), e.offset());
+            deadLetters.undecodable(topic.name() + "-follower", e);
             records.seek(e.topicPartition(), e.offset() + 1);
             positions.put(e.topicPartition(), e.offset() + 1);
         }

@@ -53,6 +53,10 @@ class IngressLimitsTest {
         public Duration replyStreamLease() {
             return Duration.ofSeconds(60);
         }
+
+        public Duration replyLookBack() {
+            return Duration.ofMinutes(2);
+        }
     }
 
     final AtomicLong now = new AtomicLong(1_000_000_000L);
