@@ -210,10 +210,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The password of a principal for this JVM run (see {@link #clientProperties}). */
     public String password(String principal) {
-        if (!BrokerAccess.ADMIN.equals(principal) && !BrokerAccess.SERVICES.contains(principal)) {
+        if (!BrokerAccess.ADMIN.equals(principal) && !BrokerAccess.SERVICES.contains(principal)
+                && !BrokerAccess.REDRIVE.equals(principal)) {
             provisionAgents(List.of(BrokerAccess.agentIdOf(principal).orElseThrow(() -> new IllegalArgumentException(
                     "no such broker principal: " + principal + " (expected " + BrokerAccess.ADMIN + ", one of "
-                            + BrokerAccess.SERVICES + " or " + BrokerAccess.AGENT_PRINCIPAL_PREFIX + "<agent id>)"))));
+                            + BrokerAccess.SERVICES + ", " + BrokerAccess.REDRIVE + " or "
+                            + BrokerAccess.AGENT_PRINCIPAL_PREFIX + "<agent id>)"))));
         }
         return storedPassword(principal);
     }

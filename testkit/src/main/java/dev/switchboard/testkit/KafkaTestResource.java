@@ -22,7 +22,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * <p>It returns {@code kafka.bootstrap.servers}, {@code kafka.security.protocol}, {@code kafka.sasl.mechanism} and
  * {@code kafka.sasl.jaas.config} (the same with the {@code kafka-streams.} prefix for Kafka Streams), and
  * {@code switchboard.kafka.username}/{@code password}; for each agent
- * {@code switchboard.kafka.agents."<id>".password} (principal {@code agent-<id>}).
+ * {@code switchboard.kafka.agents."<id>".password} (principal {@code agent-<id>}); for compliance,
+ * {@code switchboard.kafka.redrive.password} (principal {@code redrive}, its re-drive of dead letters).
  */
 public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -68,6 +69,9 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         for (String agent : agents) {
             config.put("switchboard.kafka.agents.\"" + agent + "\".password",
                     kafka.password(BrokerAccess.agentPrincipal(agent)));
+        }
+        if (principal.equals(BrokerAccess.COMPLIANCE)) {
+            config.put("switchboard.kafka.redrive.password", kafka.password(BrokerAccess.REDRIVE));
         }
         return Map.copyOf(config);
     }

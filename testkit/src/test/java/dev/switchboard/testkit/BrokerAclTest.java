@@ -134,6 +134,40 @@ class BrokerAclTest {
         }
     }
 
+    /**
+     * The re-drive principal writes a dead letter back where it came from (a task topic, replies) and reads
+     * {@code deadletters} by assignment; it reads no other topic, writes no raw, compacted or audit topic, and joins
+     * no consumer group.
+     */
+    @Test
+    void theRedrivePrincipalWritesATaskTopicAndReadsNothingButDeadLetters() throws Exception {
+        String redrive = BrokerAccess.REDRIVE;
+        String session = UUID.randomUUID().toString();
+        write(redrive, Topics.agentTasks("concierge"), session);
+        write(redrive, Topics.REPLIES_OUTBOUND, session);
+        for (Topic<?, ?> topic : List.of(Topics.TURNS_RAW, Topics.AGENT_RESULTS_RAW, Topics.SESSIONS_STATE,
+                Topics.COMPLIANCE_POLICIES, Topics.AUDIT_ANCHORS, Topics.REPLIES_ROUTED, Topics.DEAD_LETTERS)) {
+            assertThat(writeFails(redrive, topic)).as(topic.name()).isInstanceOf(TopicAuthorizationException.class);
+        }
+        for (Topic<String, ?> topic : List.of(Topics.agentTasks("concierge"), Topics.REPLIES_OUTBOUND,
+                Topics.TURNS_CLEARED, Topics.TURNS_RAW, Topics.SESSIONS_STATE)) {
+            assertThatThrownBy(() -> {
+                try (var reader = TopicReader.fromBeginningAs(redrive, topic)) {
+                    reader.first(session, Duration.ofSeconds(10));
+                }
+            }).as(topic.name()).isInstanceOf(TopicAuthorizationException.class);
+        }
+        TopicWriter.sendAs(BrokerAccess.SUPERVISOR, Topics.DEAD_LETTERS, session,
+                "a dead letter".getBytes(StandardCharsets.UTF_8));
+        try (var deadLetters = TopicReader.fromBeginningAs(redrive, Topics.DEAD_LETTERS)) {
+            assertThat(deadLetters.first(session, TIMEOUT).key()).isEqualTo(session);
+        }
+        try (var consumer = consumer(redrive, "switchboard-compliance-redrive")) {
+            consumer.subscribe(List.of(Topics.DEAD_LETTERS.name()));
+            assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(10))).isInstanceOf(GroupAuthorizationException.class);
+        }
+    }
+
     @Test
     void clientsWithoutTheRightPasswordCannotConnect() {
         String bootstrap = KAFKA.bootstrapServers();

@@ -16,9 +16,9 @@ import dev.switchboard.schemas.access.BrokerCredentials;
 
 /**
  * The broker passwords of one local data directory, one line per principal ({@code admin}, the broker's own
- * identity, each service and each agent), in a properties file only its owner can read. A password is made at
- * random the first time a principal is asked for and kept for the next runs, since the broker stores the SCRAM
- * credentials in its metadata log with the data. A production deployment takes them from its secret store.
+ * identity, each service, compliance's re-drive principal and each agent), in a properties file only its owner can
+ * read. A password is made at random the first time a principal is asked for and kept for the next runs, since the
+ * broker stores the SCRAM credentials in its metadata log with the data. A production deployment takes them from its secret store.
  */
 final class BrokerCredentialsFile {
 

@@ -30,7 +30,8 @@ import dev.switchboard.schemas.access.BrokerPrincipal;
  * The super users are {@code admin} (provisioning only) and {@code broker}, the broker's own identity: SCRAM
  * between brokers, SASL/PLAIN to its controller (KRaft controllers cannot use SCRAM, whose credentials live in
  * the metadata they serve). Both SCRAM credentials are written at format time; {@link #provisionAccess} adds
- * the services' and agents' principals. Passwords are kept in {@code <home>/kafka/credentials.properties}.
+ * the services', the re-drive and the agents' principals. Passwords are kept in
+ * {@code <home>/kafka/credentials.properties}.
  */
 final class KafkaBroker implements AutoCloseable {
 
@@ -101,8 +102,9 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Gives the broker the SCRAM credentials and ACLs of the five services and of these agents (idempotent;
-     * call it after {@link #start}, before the services start, and again when agents are added).
+     * Gives the broker the SCRAM credentials and ACLs of the five services, of compliance's re-drive principal and of
+     * these agents (idempotent; call it after {@link #start}, before the services start, and again when agents are
+     * added).
      */
     void provisionAccess(Collection<String> agentIds) {
         Map<String, String> passwords = new HashMap<>();
@@ -129,13 +131,17 @@ final class KafkaBroker implements AutoCloseable {
 
     /**
      * The configuration that connects a service as {@code principal}: {@code switchboard.kafka.username},
-     * {@code switchboard.kafka.password} and, for each hosted agent, {@code switchboard.kafka.agents."<id>".password}
-     * (secrets: pass them in the service's owner-only file, never on a command line).
+     * {@code switchboard.kafka.password}, for each hosted agent {@code switchboard.kafka.agents."<id>".password}, and
+     * for compliance the re-drive principal's {@code switchboard.kafka.redrive.password} (secrets: pass them in the
+     * service's owner-only file, never on a command line).
      */
     Map<String, String> serviceCredentials(String principal, Collection<String> hostedAgents) {
         Map<String, String> config = new HashMap<>();
         config.put("switchboard.kafka.username", principal);
         config.put("switchboard.kafka.password", password(principal));
+        if (principal.equals(BrokerAccess.COMPLIANCE)) {
+            config.put("switchboard.kafka.redrive.password", password(BrokerAccess.REDRIVE));
+        }
         for (String agent : hostedAgents) {
             config.put("switchboard.kafka.agents.\"" + agent + "\".password", password(BrokerAccess.agentPrincipal(agent)));
         }

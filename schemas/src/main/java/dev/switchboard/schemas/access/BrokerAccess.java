@@ -16,6 +16,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.ResourceType;
 
+import dev.switchboard.schemas.DeadLetters;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 
@@ -30,7 +31,8 @@ import dev.switchboard.schemas.Topics;
  * ({@code turns.cleared}, {@code turns.rejected}, {@code agent.results.cleared}); only the supervisor writes
  * the agent task topics ({@code agent.<id>.tasks}), {@code human.queue} and {@code replies.outbound}; each
  * agent reads only its own task topic and writes only {@code agent.results.raw}; memory writes
- * {@code sessions.state}. Every service principal may write {@code deadletters}.
+ * {@code sessions.state}. Every service principal may write {@code deadletters}. The re-drive principal
+ * ({@value #REDRIVE}) reads {@code deadletters} and writes dead letters back to the topics they were read from.
  */
 public final class BrokerAccess {
 
@@ -45,6 +47,12 @@ public final class BrokerAccess {
 
     /** The five services' principals, in start order. */
     public static final List<String> SERVICES = List.of(GATEWAY, COMPLIANCE, SUPERVISOR, MEMORY, AGENT_SERVICE);
+    /**
+     * Compliance's second principal, used only by its re-drive of dead letters (and only when its password is
+     * configured): it writes a dead letter's record back to its source topic. Kept apart from {@link #COMPLIANCE} so
+     * that the principal which reads every topic does not also write task topics and replies.
+     */
+    public static final String REDRIVE = "redrive";
 
     /** Each hosted agent's principal is this, then the agent id. */
     public static final String AGENT_PRINCIPAL_PREFIX = "agent-";
@@ -80,11 +88,11 @@ public final class BrokerAccess {
         }
     }
 
-    /** Every principal but {@link #ADMIN}: the five services, then one per agent. */
+    /** Every principal but {@link #ADMIN}: the five services, the re-drive principal, then one per agent. */
     public static List<BrokerPrincipal> principals(Collection<String> agentIds) {
         List<String> agents = List.copyOf(new LinkedHashSet<>(agentIds));
         List<BrokerPrincipal> all = new ArrayList<>(List.of(gateway(), compliance(agents), supervisor(agents),
-                memory(), agentService()));
+                memory(), agentService(), redrive(agents)));
         agents.forEach(agent -> all.add(agent(agent)));
         return List.copyOf(all);
     }
@@ -194,6 +202,18 @@ public final class BrokerAccess {
     public static BrokerPrincipal agentService() {
         return new BrokerPrincipal(AGENT_SERVICE, Set.of(), names(Topics.AGENTS_CATALOG, Topics.DEAD_LETTERS),
                 Set.of(), Set.of(), Set.of(), Set.of());
+    }
+
+    /**
+     * The re-drive of dead letters ({@value #REDRIVE}): reads {@code deadletters} and writes to the topics a dead
+     * letter may be re-driven to ({@link DeadLetters#REDRIVE_TOPICS} and the hosted agents' task topics). No group
+     * (it reads by assignment) and no transactional id (its producer is idempotent only).
+     */
+    public static BrokerPrincipal redrive(Collection<String> agentIds) {
+        Set<String> writes = new LinkedHashSet<>();
+        DeadLetters.REDRIVE_TOPICS.forEach(topic -> writes.add(topic.name()));
+        agentIds.forEach(agent -> writes.add(Topics.agentTasks(agent).name()));
+        return new BrokerPrincipal(REDRIVE, names(Topics.DEAD_LETTERS), writes, Set.of(), Set.of(), Set.of(), Set.of());
     }
 
     /**

@@ -14,6 +14,7 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.schemas.DeadLetters;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
 
@@ -29,8 +30,26 @@ class BrokerAccessTest {
     void onlyComplianceWritesClearedAndRejectedTopics() {
         for (Topic<?, ?> topic : List.of(Topics.TURNS_CLEARED, Topics.AGENT_RESULTS_CLEARED, Topics.TURNS_REJECTED)) {
             assertThat(allowed(ResourceType.TOPIC, topic.name(), AclOperation.WRITE)).as(topic.name())
-                    .containsExactly(BrokerAccess.COMPLIANCE);
+                    .containsExactly(BrokerAccess.COMPLIANCE, BrokerAccess.REDRIVE);
         }
+    }
+
+    @Test
+    void theRedrivePrincipalReadsDeadLettersAndWritesOnlyWhereTheyAreRedrivenTo() {
+        Set<String> writes = DeadLetters.REDRIVE_TOPICS.stream().map(Topic::name)
+                .collect(Collectors.toCollection(java.util.HashSet::new));
+        AGENTS.forEach(agent -> writes.add(Topics.agentTasks(agent).name()));
+        assertThat(topicsWhere(BrokerAccess.REDRIVE, AclOperation.READ)).containsExactly(Topics.DEAD_LETTERS.name());
+        assertThat(topicsWhere(BrokerAccess.REDRIVE, AclOperation.WRITE)).isEqualTo(writes);
+        for (Topic<?, ?> topic : List.of(Topics.TURNS_RAW, Topics.AGENT_RESULTS_RAW, Topics.CHANNELS_INBOUND,
+                Topics.SESSIONS_STATE, Topics.SUPERVISOR_POLICIES, Topics.COMPLIANCE_POLICIES, Topics.AUDIT_ANCHORS,
+                Topics.REPLIES_ROUTED, Topics.DEAD_LETTERS)) {
+            assertThat(allows(BrokerAccess.REDRIVE, ResourceType.TOPIC, topic.name(), AclOperation.WRITE))
+                    .as(topic.name()).isFalse();
+        }
+        assertThat(BINDINGS.stream().filter(binding -> binding.entry().principal().equals("User:" + BrokerAccess.REDRIVE))
+                .map(binding -> binding.pattern().resourceType()).distinct()).containsExactly(ResourceType.TOPIC);
+        assertThat(allowed(ResourceType.TOPIC, "agent.not-hosted.tasks", AclOperation.WRITE)).isEmpty();
     }
 
     @Test
@@ -43,12 +62,16 @@ class BrokerAccessTest {
 
     @Test
     void onlyTheSupervisorWritesTasksHumanQueueAndReplies() {
+        // ... and the re-drive principal, which writes a dead letter back to where it was read
         for (String agent : AGENTS) {
             assertThat(allowed(ResourceType.TOPIC, Topics.agentTasks(agent).name(), AclOperation.WRITE))
-                    .containsExactly(BrokerAccess.SUPERVISOR);
+                    .containsExactly(BrokerAccess.SUPERVISOR, BrokerAccess.REDRIVE);
         }
-        for (Topic<?, ?> topic : List.of(Topics.HUMAN_QUEUE, Topics.REPLIES_OUTBOUND, Topics.REPLIES_ROUTED,
-                Topics.SUPERVISOR_DECISIONS)) {
+        for (Topic<?, ?> topic : List.of(Topics.REPLIES_OUTBOUND, Topics.SUPERVISOR_DECISIONS)) {
+            assertThat(allowed(ResourceType.TOPIC, topic.name(), AclOperation.WRITE)).as(topic.name())
+                    .containsExactly(BrokerAccess.SUPERVISOR, BrokerAccess.REDRIVE);
+        }
+        for (Topic<?, ?> topic : List.of(Topics.HUMAN_QUEUE, Topics.REPLIES_ROUTED)) {
             assertThat(allowed(ResourceType.TOPIC, topic.name(), AclOperation.WRITE)).as(topic.name())
                     .containsExactly(BrokerAccess.SUPERVISOR);
         }
