@@ -167,7 +167,7 @@ final class AgentWorker implements Runnable {
                 decoded.put(record, tasks.valueSerde().deserializer().deserialize(record.topic(), record.headers(),
                         record.value()));
             } catch (RuntimeException e) {
-                undecodable.add(deadLetter(record, "undecodable task: " + e.getMessage()));
+                undecodable.add(deadLetter(record, "undecodable task: " + e.getMessage(), null));
             }
         }
         if (!deadLetter(undecodable)) {
@@ -178,7 +178,8 @@ final class AgentWorker implements Runnable {
         List<ProducerRecord<String, byte[]>> unanswerable = new ArrayList<>();
         answers.forEach((record, answer) -> {
             if (answer.record() == null) {
-                unanswerable.add(deadLetter(record, "no result of the task could be built"));
+                unanswerable.add(deadLetter(record, "no result of the task could be built",
+                        decoded.get(record).getEnvelope().getTenant()));
             }
         });
         if (!deadLetter(unanswerable)) {
@@ -232,7 +233,7 @@ final class AgentWorker implements Runnable {
                 written = write(List.of(serialize(TaskMapping.failure(answer.result(), "result_not_written",
                         "The agent's answer could not be delivered"))), offset);
                 if (written == Written.ABORTED && deadLetter(List.of(deadLetter(record,
-                        "no result of the task could be written")))) {
+                        "no result of the task could be written", answer.result().getEnvelope().getTenant())))) {
                     written = write(List.of(), offset);
                 }
             }
@@ -365,9 +366,12 @@ final class AgentWorker implements Runnable {
         return record.key().getBytes(StandardCharsets.UTF_8).length + record.value().length + RECORD_OVERHEAD_BYTES;
     }
 
-    private static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+    /** The task as it was read, with why and where from; {@code tenant} is the task's, or null when it did not decode. */
+    private static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason,
+            String tenant) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         DeadLetters.addSource(headers, reason, record.topic(), record.partition(), record.offset());
+        DeadLetters.addTenant(headers, tenant);
         return new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, record.key(), record.value(), headers);
     }
 

@@ -91,7 +91,7 @@ public class ComplianceConsumer {
                 outgoing.add(undecodable(record));
             } else if (PlatformChain.isReserved(record.getPayload().getEnvelope().getTenant())) {
                 outgoing.add(deadLetter(record, RawDeadLetters.withheld(record.getPayload()),
-                        IllegalArgumentException.class.getName(), RESERVED_TENANT));
+                        IllegalArgumentException.class.getName(), RESERVED_TENANT, null));
             } else {
                 turns.add(record);
             }
@@ -100,7 +100,8 @@ public class ComplianceConsumer {
                 records -> compliance.clearTurns(records.stream()
                         .map(r -> new Sourced<>(r.getPayload(), positionOf(r))).toList()),
                 (record, failure) -> outgoing.add(deadLetter(record, RawDeadLetters.withheld(record.getPayload()),
-                        failure.getClass().getName(), RawDeadLetters.reason("could not be audited", failure))))) {
+                        failure.getClass().getName(), RawDeadLetters.reason("could not be audited", failure),
+                        record.getPayload().getEnvelope().getTenant())))) {
             Clearance<SpecificRecord> clearance = audited.result();
             if (clearance.outcome().publishes()) {
                 String topic = clearance.event() instanceof TurnRejected ? Topics.TURNS_REJECTED.name()
@@ -129,12 +130,12 @@ public class ComplianceConsumer {
                 item = resultItem(record);
             } catch (RuntimeException e) {
                 outgoing.add(deadLetter(record, RawDeadLetters.withheld(record.getPayload()), e.getClass().getName(),
-                        RawDeadLetters.reason("ticket could not be checked", e)));
+                        RawDeadLetters.reason("ticket could not be checked", e), null));
                 continue;
             }
             if (item.refusal() == null && PlatformChain.isReserved(item.raw().getEnvelope().getTenant())) {
                 outgoing.add(deadLetter(record, RawDeadLetters.withheld(record.getPayload()),
-                        IllegalArgumentException.class.getName(), RESERVED_TENANT));
+                        IllegalArgumentException.class.getName(), RESERVED_TENANT, null));
             } else {
                 items.put(record, item);
                 results.add(record);
@@ -143,7 +144,8 @@ public class ComplianceConsumer {
         for (Audited<AgentResult, Clearance<AgentResult>> audited : auditBatch(results,
                 records -> compliance.clearResults(records.stream().map(items::get).toList()),
                 (record, failure) -> outgoing.add(deadLetter(record, RawDeadLetters.withheld(record.getPayload()),
-                        failure.getClass().getName(), RawDeadLetters.reason("could not be audited", failure))))) {
+                        failure.getClass().getName(), RawDeadLetters.reason("could not be audited", failure),
+                        trustedTenant(items.get(record)))))) {
             KafkaRecord<String, AgentResult> record = audited.record();
             ResultItem item = items.get(record);
             if (item.refusal() != null) {
@@ -152,7 +154,7 @@ public class ComplianceConsumer {
                 if (item.ticket().isEmpty()) {
                     // Without a valid ticket the record is dead-lettered, its text withheld, in the same transaction.
                     outgoing.add(deadLetter(record, RawDeadLetters.withheld(item.raw()),
-                            IllegalArgumentException.class.getName(), "agent result refused: " + item.refusal()));
+                            IllegalArgumentException.class.getName(), "agent result refused: " + item.refusal(), null));
                 }
             } else if (audited.result().outcome().publishes()) {
                 outgoing.add(new Outgoing<>(audited.result().event(),
@@ -170,15 +172,26 @@ public class ComplianceConsumer {
                 refusal == null ? Optional.empty() : tickets.verify(raw.getTicket()));
     }
 
+    /**
+     * The tenant a result belongs to as far as its ticket shows: the envelope's when the ticket holds, the ticket's
+     * when the ticket is valid but names another task; null without a valid ticket.
+     */
+    private static String trustedTenant(ResultItem item) {
+        if (item.refusal() == null) {
+            return item.raw().getEnvelope().getTenant();
+        }
+        return item.ticket().map(TaskTickets.Claims::tenant).orElse(null);
+    }
+
     /** One record to publish in the batch's transaction. */
     private record Outgoing<T>(T event, String key, String topic, Headers headers) {
     }
 
     /** A raw record's dead letter (see {@link RawDeadLetters}), written in the batch's transaction. */
     private static <T> Outgoing<T> deadLetter(KafkaRecord<String, ?> record, T withheld, String exceptionClass,
-            String reason) {
+            String reason, String tenant) {
         return new Outgoing<>(withheld, record.getKey(), Topics.DEAD_LETTERS.name(),
-                RawDeadLetters.headers(record, exceptionClass, reason));
+                RawDeadLetters.headers(record, exceptionClass, reason, tenant));
     }
 
     /** The dead letter of a record that did not decode: no value, its length and digest in the headers. */

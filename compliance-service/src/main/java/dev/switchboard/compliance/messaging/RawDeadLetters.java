@@ -28,8 +28,9 @@ import io.smallrye.reactive.messaging.kafka.fault.KafkaDeadLetterQueue;
  * Dead letters of the raw topics, which must never carry what a user or an agent wrote. A decodable event keeps its
  * structure and ids, with every free-text field (and every principal attribute value) replaced by
  * {@code [withheld: n characters]}; an undecodable record's value is withheld entirely (null), with its length and
- * SHA-256 in headers. The headers name the exception class, a reason that quotes nothing of the record, and the
- * source topic, partition and offset, where the original can be read while the raw topic keeps it. The record's own
+ * SHA-256 in headers. The headers name the exception class, a reason that quotes nothing of the record, the
+ * source topic, partition and offset, where the original can be read while the raw topic keeps it, and the tenant
+ * when compliance can vouch for it. The record's own
  * headers are not copied: the deserializer's failure headers hold the raw bytes and the exception message.
  */
 final class RawDeadLetters {
@@ -114,20 +115,25 @@ final class RawDeadLetters {
     }
 
     /**
-     * Headers of a dead letter: the exception class, the reason and the record's position.
+     * Headers of a dead letter: the exception class, the reason, the record's position and, when it is known, its
+     * tenant.
      *
      * @param reason a reason that quotes nothing of the record (see {@link #reason(String, Throwable)})
+     * @param tenant the tenant the record belongs to as far as compliance can tell (a turn's, or the tenant of a
+     *               result's valid ticket), or null: a raw record's own claim is no proof, so the dead letter of a
+     *               result without a valid ticket, or of a record naming the platform chain, names no tenant
      */
-    static Headers headers(KafkaRecord<String, ?> record, String exceptionClass, String reason) {
+    static Headers headers(KafkaRecord<String, ?> record, String exceptionClass, String reason, String tenant) {
         Headers headers = new RecordHeaders();
         DeadLetters.add(headers, KafkaDeadLetterQueue.DEAD_LETTER_EXCEPTION_CLASS_NAME, exceptionClass);
-        return DeadLetters.addSource(headers, reason, record.getTopic(), record.getPartition(),
+        DeadLetters.addSource(headers, reason, record.getTopic(), record.getPartition(),
                 IncomingRecords.offsetOf(record));
+        return DeadLetters.addTenant(headers, tenant);
     }
 
     /** Headers of an undecodable record's dead letter, with the length and SHA-256 of the value withheld. */
     static Headers undecodableHeaders(KafkaRecord<String, ?> record) {
-        Headers headers = headers(record, IllegalArgumentException.class.getName(), UNDECODABLE);
+        Headers headers = headers(record, IllegalArgumentException.class.getName(), UNDECODABLE, null);
         Header failure = record.getHeaders().lastHeader(DeserializationFailureHandler.DESERIALIZATION_FAILURE_VALUE_DATA);
         if (failure == null) {
             failure = record.getHeaders().lastHeader(DeserializationFailureHandler.DESERIALIZATION_FAILURE_DATA);

@@ -49,6 +49,7 @@ import dev.switchboard.events.AgentTask;
 import dev.switchboard.events.Principal;
 import dev.switchboard.events.TurnReceived;
 import dev.switchboard.runtime.tasks.TaskTickets;
+import dev.switchboard.schemas.DeadLetters;
 import dev.switchboard.schemas.Envelopes;
 import dev.switchboard.schemas.Topic;
 import dev.switchboard.schemas.Topics;
@@ -328,6 +329,8 @@ class ComplianceConsumerIT {
                 .containsExactly("agent result refused: ticket_missing", "agent result refused: ticket_invalid");
         assertThat(dead).allSatisfy(record -> assertThat(header(record, "dead-letter-topic"))
                 .isEqualTo(Topics.AGENT_RESULTS_RAW.name()));
+        assertThat(dead).as("without a valid ticket a result belongs to no tenant")
+                .allSatisfy(record -> assertThat(record.headers().lastHeader(DeadLetters.TENANT)).isNull());
         AgentResult withheld = Topics.AGENT_RESULTS_RAW.valueSerde().deserializer().deserialize(
                 Topics.AGENT_RESULTS_RAW.name(), dead.get(0).value());
         assertThat(withheld.getEnvelope().getEventId()).isEqualTo(missing.getEnvelope().getEventId());
@@ -453,6 +456,7 @@ class ComplianceConsumerIT {
 
         ConsumerRecord<String, byte[]> dead = readRecordsUntil(Topics.DEAD_LETTERS, session, records -> !records.isEmpty()).get(0);
         assertThat(header(dead, "dead-letter-reason")).contains("reserved");
+        assertThat(dead.headers().lastHeader(DeadLetters.TENANT)).isNull();
         assertThat(audit.listBySession(PlatformChain.TENANT, session)).isEmpty();
     }
 
@@ -483,6 +487,7 @@ class ComplianceConsumerIT {
         assertThat(header(dead, "dead-letter-partition")).isEqualTo(Integer.toString(raw.partition()));
         assertThat(header(dead, "dead-letter-offset")).isEqualTo(Long.toString(raw.offset()));
         assertThat(header(dead, "dead-letter-reason")).startsWith("could not be audited: ").contains("SQL state 22001");
+        assertThat(header(dead, DeadLetters.TENANT)).isEqualTo("acme");
 
         TurnReceived cleared = readUntil(Topics.TURNS_CLEARED, session, records -> !records.isEmpty()).get(0);
         assertThat(cleared.getEnvelope().getEventId()).isEqualTo(Envelopes.derivedId(next, "cleared"));

@@ -31,7 +31,8 @@ import io.micrometer.core.instrument.Metrics;
  * The failure policy of every Kafka Streams service for a record it cannot use: a record that does not decode, or
  * whose processing throws, goes to {@code deadletters} as it was read (its source key and value bytes), with
  * headers that say why and where from ({@code dead-letter-reason}, {@code -topic}, {@code -partition},
- * {@code -offset}, {@code -application}, {@code -processor}, {@code -exception}, {@code -stack}); the handler
+ * {@code -offset}, {@code -application}, {@code -processor}, {@code -exception}, {@code -stack}, and
+ * {@code -tenant} when the record that failed names one); the handler
  * logs it, counts it ({@code switchboard.deadletters}) and lets processing continue with the next record.
  *
  * <p>The dead letter is written and acknowledged before processing continues, by a producer of the service's own
@@ -80,18 +81,22 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     @Override
     public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
             Exception exception) {
-        return deadLetter(context, "does not decode", exception)
+        return deadLetter(context, "does not decode", exception, null)
                 ? DeserializationHandlerResponse.CONTINUE : DeserializationHandlerResponse.FAIL;
     }
 
     @Override
     public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        return deadLetter(context, "processing failed", exception)
+        return deadLetter(context, "processing failed", exception, DeadLetters.tenantOf(record.value()))
                 ? ProcessingHandlerResponse.CONTINUE : ProcessingHandlerResponse.FAIL;
     }
 
-    /** Writes the source record to {@code deadletters}; false when that failed. */
-    private boolean deadLetter(ErrorHandlerContext context, String reason, Exception exception) {
+    /**
+     * Writes the source record to {@code deadletters}; false when that failed.
+     *
+     * @param tenant the tenant the failed record names, or null when unknown (it did not decode)
+     */
+    private boolean deadLetter(ErrorHandlerContext context, String reason, Exception exception, String tenant) {
         Metrics.counter("switchboard.deadletters", "application", application, "reason", reason).increment();
         if (context.topic() == null) {
             LOG.errorf(exception, "%s: %s in %s outside any record (a punctuation); continuing", application, reason,
@@ -108,6 +113,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         DeadLetters.add(headers, "dead-letter-processor", String.valueOf(context.processorNodeId()));
         DeadLetters.add(headers, "dead-letter-exception", exception.getClass().getName());
         DeadLetters.add(headers, "dead-letter-stack", stack(exception));
+        DeadLetters.addTenant(headers, tenant);
         try {
             producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, context.sourceRawKey(),
                     context.sourceRawValue(), headers)).get(ACK_SECONDS, TimeUnit.SECONDS);

@@ -186,6 +186,7 @@ public class ChannelReplyConsumer {
         DeadLetters.addSource(headers, reason, record.getTopic(), record.getPartition(), offset);
         DeadLetters.add(headers, CAUSE_HEADER, String.valueOf(cause));
         DeadLetters.add(headers, "dead-letter-attempts", Integer.toString(attempts));
+        DeadLetters.addTenant(headers, reply.getEnvelope().getTenant());
         // If this fails the record is nacked, and the connector's own dead-letter strategy takes it.
         deadLetters.sendMessageAndAwait(Message.of(reply).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(record.getKey()).withHeaders(headers).build()));
