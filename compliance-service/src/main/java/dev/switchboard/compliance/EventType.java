@@ -16,5 +16,7 @@ public enum EventType {
     /** A tenant's compliance or supervisor policy was set or removed; {@code decision_code} says which. */
     POLICY_CHANGE,
     /** An operator replayed a session under today's policy into topics of the run's own. */
-    REPLAY
+    REPLAY,
+    /** An operator wrote a dead letter's record back to the topic it was read from. */
+    REDRIVE
 }

@@ -29,10 +29,10 @@ import dev.switchboard.schemas.Topics;
 
 /**
  * Audits what operators and the supervisor change, rather than what users and agents say: a tenant's compliance
- * policy set or removed over HTTP, a supervisor policy read from {@code supervisor.policies}, a session replayed.
- * Each is one row with who did it ({@code actor}): a change requested over HTTP and a replay in the tenant's requests
- * chain ({@link ChainKey#REQUESTS}), a supervisor policy record in the tenant's chain of the record's partition. A
- * policy row carries the SHA-256 of the policy record in the catalog's encoding (for a compliance policy, whose entries are sorted, exactly the bytes
+ * policy set or removed over HTTP, a supervisor policy read from {@code supervisor.policies}, a session replayed, a
+ * dead letter re-driven. Each is one row with who did it ({@code actor}): a change requested over HTTP, a replay and a
+ * re-drive in the tenant's requests chain ({@link ChainKey#REQUESTS}), a supervisor policy record in the tenant's
+ * chain of the record's partition. A policy row carries the SHA-256 of the policy record in the catalog's encoding (for a compliance policy, whose entries are sorted, exactly the bytes
  * published), so an auditor can match the row with the record. Nothing in these rows is personal: their content is
  * kept plain.
  */
@@ -49,6 +49,8 @@ public class OperationsAudit {
     public static final String SUPERVISOR_POLICY = "supervisor-policy";
     /** {@code decision} of a replay. */
     public static final String REPLAYED = "REPLAYED";
+    /** {@code decision} of a dead letter re-driven to its source topic. */
+    public static final String REDRIVEN = "REDRIVEN";
     /** The actor of a supervisor policy record that names nobody (a tombstone). */
     public static final String SUPERVISOR_ACTOR = "supervisor";
 
@@ -116,6 +118,30 @@ public class OperationsAudit {
         row.decision = REPLAYED;
         row.occurredAt = Instant.now();
         trail.appendPlain(row, toJson(run));
+        return row.eventId;
+    }
+
+    /**
+     * A dead letter an operator wrote back to its source topic, audited in the caller's transaction (the one that
+     * records the re-drive), so that the row and the record of the re-drive commit together.
+     *
+     * @param sessionId the re-driven event's session and turn, or null when it names none
+     * @param content   what was re-driven from where to where: ids and positions, nothing of the record
+     * @return the row's event id
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public String deadLetterRedriven(String tenant, String actor, String sessionId, String turnId,
+            Map<String, Object> content) {
+        AuditEventEntity row = new AuditEventEntity();
+        row.eventId = UUID.randomUUID().toString();
+        row.eventType = EventType.REDRIVE;
+        row.tenant = tenant;
+        row.sessionId = sessionId;
+        row.turnId = turnId;
+        row.actor = actor;
+        row.decision = REDRIVEN;
+        row.occurredAt = Instant.now();
+        trail.appendPlain(row, toJson(content));
         return row.eventId;
     }
 

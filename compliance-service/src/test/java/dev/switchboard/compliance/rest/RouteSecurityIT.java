@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,8 +24,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.compliance.ComplianceService;
 import dev.switchboard.compliance.SourcePosition;
+import dev.switchboard.compliance.TestDeadLetters;
 import dev.switchboard.compliance.TestEvents;
 import dev.switchboard.runtime.security.Roles;
+import dev.switchboard.schemas.Topics;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.PostgresTestResource;
 import dev.switchboard.testkit.TestTokens;
@@ -60,8 +63,8 @@ class RouteSecurityIT {
      */
     record Route(String method, String template, Set<String> allowed, String body) {
 
-        String path(String tenant, String session) {
-            return template.replace("{tenant}", tenant).replace("{sessionId}", session);
+        String path(String tenant, String session, String deadLetter) {
+            return template.replace("{tenant}", tenant).replace("{sessionId}", session).replace("{id}", deadLetter);
         }
 
         @Override
@@ -81,7 +84,10 @@ class RouteSecurityIT {
                 new Route("GET", "/v1/tenants/{tenant}/compliance-policy", Set.of(Roles.OPERATOR, Roles.AUDITOR), null),
                 new Route("PUT", "/v1/tenants/{tenant}/compliance-policy", Set.of(Roles.OPERATOR),
                         "{\"pii\":{\"EMAIL\":\"MASK\"}}"),
-                new Route("DELETE", "/v1/tenants/{tenant}/compliance-policy", Set.of(Roles.OPERATOR), null));
+                new Route("DELETE", "/v1/tenants/{tenant}/compliance-policy", Set.of(Roles.OPERATOR), null),
+                new Route("GET", "/v1/tenants/{tenant}/dead-letters", Set.of(Roles.OPERATOR), null),
+                new Route("GET", "/v1/tenants/{tenant}/dead-letters/{id}", Set.of(Roles.OPERATOR), null),
+                new Route("POST", "/v1/tenants/{tenant}/dead-letters/{id}/redrive", Set.of(Roles.OPERATOR), null));
     }
 
     @Inject
@@ -90,9 +96,10 @@ class RouteSecurityIT {
     String tenant;
     String other;
     String session;
+    String deadLetter;
 
     @BeforeEach
-    void aSessionOfOneTenant() {
+    void aSessionOfOneTenant() throws Exception {
         tenant = "tenant-a-" + UUID.randomUUID();
         other = "tenant-b-" + UUID.randomUUID();
         session = "s-" + UUID.randomUUID();
@@ -101,6 +108,11 @@ class RouteSecurityIT {
         // The other tenant has a session of its own with the same id: still nothing of the first tenant's shows.
         compliance.clearTurn(TestEvents.turn(other, "bob", UUID.randomUUID().toString(), session, "bob's words"),
                 new SourcePosition("turns.raw", 0, 2));
+        // A dead letter of the tenant's cleared turn, as the supervisor's handler writes it.
+        byte[] value = Topics.TURNS_CLEARED.valueSerde().serializer().serialize(Topics.TURNS_CLEARED.name(),
+                TestEvents.turn(tenant, "alice", UUID.randomUUID().toString(), session, "[EMAIL] words"));
+        deadLetter = TestDeadLetters.write(session.getBytes(StandardCharsets.UTF_8), value, Topics.TURNS_CLEARED.name(),
+                0, 1, tenant);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -210,6 +222,6 @@ class RouteSecurityIT {
         if (route.body() != null) {
             request = request.contentType("application/json").body(route.body());
         }
-        return request.request(route.method(), route.path(tenant, session));
+        return request.request(route.method(), route.path(tenant, session, deadLetter));
     }
 }
