@@ -13,7 +13,8 @@ import dev.switchboard.runtime.security.Roles;
  * Runs Switchboard on one machine: {@code java -jar deploy/target/switchboard-local.jar [--fresh]} from
  * the repository root. Ctrl-C stops everything; data is kept in {@code .switchboard/} for the next run
  * unless {@code --fresh} is given. {@code token --tenant <t> --role <role> [--user <u>] [--hours <n>]} prints a
- * token signed with the local run's key instead.
+ * token signed with the local run's key instead; {@code dead-letters list|show <id>|redrive <id> --tenant <t>} lists,
+ * shows or re-drives the running stack's dead letters ({@link DeadLettersCommand}).
  */
 public final class LocalRunner {
 
@@ -26,14 +27,20 @@ public final class LocalRunner {
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(token(settings, java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
+        if (args.length > 0 && args[0].equals("dead-letters")) {
+            System.exit(DeadLettersCommand.run(settings, java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err));
+        }
         for (String arg : args) {
             switch (arg) {
                 case "--fresh" -> deleteRecursively(settings.home());
                 case "--help", "-h" -> {
                     System.out.println("Usage: ./switchboard [--fresh]");
                     System.out.println("       ./switchboard token --tenant <tenant> --role <user|operator|auditor|admin> [--user <name>] [--hours <n>]");
-                    System.out.println("  --fresh  start from empty topics, database and state (deletes .switchboard/)");
-                    System.out.println("  token    print a bearer token signed with this machine's local key");
+                    System.out.println("       ./switchboard dead-letters list|show <id>|redrive <id> --tenant <tenant>");
+                    System.out.println("  --fresh       start from empty topics, database and state (deletes .switchboard/)");
+                    System.out.println("  token         print a bearer token signed with this machine's local key");
+                    System.out.println("  dead-letters  list, show or re-drive a tenant's dead letters on the running stack");
                     return;
                 }
                 default -> {
