@@ -51,6 +51,8 @@ final class FakeModelProvider implements AutoCloseable {
     }
 
     static FakeModelProvider start() throws IOException {
+        // The JDK's server writes headers and body apart; without TCP_NODELAY each answer waits ~40 ms for an ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         FakeModelProvider provider = new FakeModelProvider(server);
         server.createContext("/v1/chat/completions", provider::answer);

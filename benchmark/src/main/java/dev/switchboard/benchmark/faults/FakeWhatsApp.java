@@ -48,6 +48,8 @@ final class FakeWhatsApp implements AutoCloseable {
     }
 
     static FakeWhatsApp start() throws IOException {
+        // The JDK's server writes headers and body apart; without TCP_NODELAY each answer waits ~40 ms for an ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         FakeWhatsApp api = new FakeWhatsApp(server);
         server.createContext("/", api::send);

@@ -91,8 +91,8 @@ public final class FaultRunner {
             long outOfOrderReplies, long refundTurns, long refundCalls, long refundsMade, long repeatedRefundKeys,
             long rawEvents, long unauditedEvents, boolean chainValid, boolean budgetDebitedOnce,
             Map<String, Long> deadLetters, long rawInDeadLetters, Double recoverySeconds, double longestGapSeconds,
-            long p50Ms, long p99Ms, long maxMs, Double targetSeconds, boolean passed, Map<String, Object> details,
-            List<String> problems) {
+            long p50Ms, long p99Ms, long maxMs, Double targetSeconds, long whatsAppMessages,
+            long whatsAppDuplicateReplies, boolean passed, Map<String, Object> details, List<String> problems) {
     }
 
     private final Options options;
@@ -103,6 +103,7 @@ public final class FaultRunner {
     private FakeModelProvider provider;
     private FakePaymentApi payments;
     private FakeWhatsApp whatsApp;
+    private WhatsAppUsers whatsAppUsers;
     private volatile boolean brokerPaused;
     private volatile boolean databaseStopped;
 
@@ -130,6 +131,8 @@ public final class FaultRunner {
         probe = new StackProbe(stack);
         load = new FaultLoad(settings.port("gateway-service"), UUID.randomUUID().toString().substring(0, 6),
                 options.users(), epoch);
+        whatsAppUsers = new WhatsAppUsers(settings.port("gateway-service"), whatsApp,
+                UUID.randomUUID().toString().substring(0, 6), 30);
         List<Fault> faults = faults(settings).stream()
                 .filter(fault -> options.faults().isEmpty() || options.faults().contains(fault.name())).toList();
         log("warming up for %d s at %.0f turns/s", options.warmupSeconds(), options.rate());
@@ -233,8 +236,11 @@ public final class FaultRunner {
         long callsBefore = payments.calls();
         long refundsBefore = payments.refunds();
         long repeatedBefore = payments.repeatedKeys();
+        long channelMessagesBefore = whatsAppUsers.messages();
+        long channelDuplicatesBefore = whatsAppUsers.duplicates();
         long startMs = load.nowMs();
         load.startSending(options.rate());
+        whatsAppUsers.start();
         Thread.sleep(options.leadSeconds() * 1000L);
         long faultMs = load.nowMs();
         fault.inject().run();
@@ -244,8 +250,10 @@ public final class FaultRunner {
         long readyMs = load.nowMs();
         Thread.sleep(options.tailSeconds() * 1000L);
         load.stopSending();
+        whatsAppUsers.stop();
         long skipped = load.skipped();
         boolean settled = load.awaitSettled(FaultLoad.GIVE_UP.plusSeconds(30));
+        whatsAppUsers.awaitReplies(90);
         long endMs = load.nowMs();
         Window window = new Window(from, startMs, faultMs, recoverMs, readyMs, endMs, load.takeTurns());
         log("fault %s: %d turns sent, checking", fault.name(), window.turns().size());
@@ -259,14 +267,21 @@ public final class FaultRunner {
         details.put("faultAtSeconds", (faultMs - startMs) / 1000.0);
         details.put("recoverAtSeconds", (recoverMs - startMs) / 1000.0);
         details.put("restartSeconds", (readyMs - recoverMs) / 1000.0);
+        long channelMessages = whatsAppUsers.messages() - channelMessagesBefore;
+        long channelDuplicates = whatsAppUsers.duplicates() - channelDuplicatesBefore;
+        if (whatsAppUsers.missing() > 0) {
+            problems.add("WhatsApp: " + whatsAppUsers.missing() + " messages accepted without a reply sent");
+        }
         if (fault.check() != null) {
             fault.check().run(window, details, problems);
         }
-        return result(fault, window, skipped, callsBefore, refundsBefore, repeatedBefore, details, problems);
+        return result(fault, window, skipped, callsBefore, refundsBefore, repeatedBefore, channelMessages,
+                channelDuplicates, details, problems);
     }
 
     private Result result(Fault fault, Window window, long skipped, long callsBefore, long refundsBefore,
-            long repeatedBefore, Map<String, Object> details, List<String> problems) throws Exception {
+            long repeatedBefore, long channelMessages, long channelDuplicates, Map<String, Object> details,
+            List<String> problems) throws Exception {
         List<FaultLoad.Turn> turns = window.turns();
         Map<String, FaultLoad.Turn> byTurnId = new HashMap<>();
         turns.stream().filter(turn -> turn.turnId != null).forEach(turn -> byTurnId.put(turn.turnId, turn));
@@ -408,7 +423,8 @@ public final class FaultRunner {
                 unconfirmed, refused, retried, kinds, duplicated, outOfOrder, refundTurns, refundCalls, refundsMade,
                 repeatedKeys, rawEvents.size(), unaudited.size(), chainValid, budgetOnce, deadLetters, raw[0], recovery,
                 gap / 1000.0, percentile(latencies, 0.50), percentile(latencies, 0.99),
-                latencies.length == 0 ? 0 : latencies[latencies.length - 1], fault.target(), passed, details, problems);
+                latencies.length == 0 ? 0 : latencies[latencies.length - 1], fault.target(), channelMessages,
+                channelDuplicates, passed, details, problems);
         log("fault %s: accepted %d, answered %d, lost %d, duplicated %d, out of order %d, recovery %s s, %s",
                 fault.name(), accepted, answered, lost, duplicated, outOfOrder, recovery, passed ? "passed" : problems);
         return result;
@@ -504,10 +520,10 @@ public final class FaultRunner {
         });
         // Replies go out through channel delivery after the turn's reply: give it time to catch up.
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (whatsApp.replies() < ids.size() && System.nanoTime() < deadline) {
+        while (messagesByUser.entrySet().stream().anyMatch(user -> whatsApp.repliesTo(user.getKey())
+                < user.getValue().size()) && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
-        Thread.sleep(3000);
         long duplicateTurns = turnsByMessage.values().stream().mapToLong(count -> count - 1).sum();
         long missingTurns = ids.size() - turnsByMessage.size();
         long repliesSent = 0;
@@ -626,6 +642,9 @@ public final class FaultRunner {
         try {
             if (load != null) {
                 load.close();
+            }
+            if (whatsAppUsers != null) {
+                whatsAppUsers.close();
             }
             if (stack != null) {
                 if (brokerPaused) {

@@ -49,17 +49,18 @@ final class ReliabilityReport {
                 options.rate(), options.users(), options.leadSeconds(), options.tailSeconds()));
         md.append("| fault | turns | accepted | answered | lost | unconfirmed | dup. replies | out of order | refunds "
                 + "(turns / calls / made / repeated keys) | unaudited events | chains valid | budget once | dead letters "
-                + "(raw) | recovery s (target) | longest wait for any reply s | p50 / p99 / max ms | result |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "(raw) | WhatsApp messages / dup. replies | recovery s (target) | longest wait for any reply s "
+                + "| p50 / p99 / max ms | result |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (FaultRunner.Result r : results) {
             md.append(String.format("| `%s` | %d | %d | %d | %d | %d | %d | %d | %d / %d / %d / %d | %d of %d | %s | %s "
-                            + "| %d (%d) | %s | %.1f | %d / %d / %d | %s |%n",
+                            + "| %d (%d) | %d / %d | %s | %.1f | %d / %d / %d | %s |%n",
                     r.fault(), r.turns(), r.accepted(), r.answered(), r.lost(), r.unconfirmed(), r.duplicatedReplies(),
                     r.outOfOrderReplies(), r.refundTurns(), r.refundCalls(), r.refundsMade(), r.repeatedRefundKeys(),
                     r.unauditedEvents(), r.rawEvents(), r.chainValid() ? "yes" : "**no**",
                     r.budgetDebitedOnce() ? "yes" : "**no**",
                     r.deadLetters().values().stream().mapToLong(Long::longValue).sum(), r.rawInDeadLetters(),
-                    r.recoverySeconds() == null ? "-" : String.format("%.1f%s", r.recoverySeconds(),
+                    r.whatsAppMessages(), r.whatsAppDuplicateReplies(), r.recoverySeconds() == null ? "-" : String.format("%.1f%s", r.recoverySeconds(),
                             r.targetSeconds() == null ? "" : String.format(" (< %.0f)", r.targetSeconds())),
                     r.longestGapSeconds(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.passed() ? "pass" : "**fail**"));
         }
@@ -98,6 +99,11 @@ final class ReliabilityReport {
                   distinct results (by task id) on `agent.results.cleared` and their tokens.
                 - **dead letters (raw)**: records written to `deadletters` in the window, and how many of them hold
                   text that compliance would have redacted (every message carries an address under `fault.example`).
+                - **WhatsApp messages / dup. replies**: messages of 30 WhatsApp users (one a second, each webhook
+                  posted until the gateway accepts it, as the platform retries) and replies sent to them through the
+                  WhatsApp API beyond one per message. Every message must get its reply; a duplicate is the bound of
+                  channel delivery: the platform's send and the record of it (`channels.sent`, the consumer's offset)
+                  cannot be one transaction, so a crash between them sends that reply again after the restart.
                 - **recovery s**: from the moment the fault was over (the restarted service ready, the restarted
                   broker taking connections, the broker resumed, PostgreSQL started, the provider healthy) to the first
                   agent reply (not a failure reply) a user got to a message first sent after the fault began. Targets: 10 s after a service
