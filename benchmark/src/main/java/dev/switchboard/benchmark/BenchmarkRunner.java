@@ -553,8 +553,13 @@ public final class BenchmarkRunner {
     }
 
     private String commit() {
+        return commit(options.root());
+    }
+
+    /** The commit the code in {@code root} was built from ({@code git describe}), or "unknown". */
+    public static String commit(Path root) {
         try {
-            Process git = new ProcessBuilder("git", "-C", options.root().toString(), "describe", "--always", "--dirty")
+            Process git = new ProcessBuilder("git", "-C", root.toString(), "describe", "--always", "--dirty")
                     .redirectErrorStream(true).start();
             String out = new String(git.getInputStream().readAllBytes()).trim();
             return git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 ? out : "unknown";

@@ -24,6 +24,7 @@ final class ReliabilityReport {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("generatedAt", Instant.now().toString());
         json.put("command", options.command());
+        json.put("commit", dev.switchboard.benchmark.BenchmarkRunner.commit(options.root()));
         json.put("rate", options.rate());
         json.put("users", options.users());
         json.put("leadSeconds", options.leadSeconds());
@@ -37,7 +38,8 @@ final class ReliabilityReport {
     private static String markdown(FaultRunner.Options options, List<FaultRunner.Result> results) {
         StringBuilder md = new StringBuilder();
         md.append("# Reliability: the stack under faults\n\n");
-        md.append("Generated ").append(Instant.now()).append(" on this machine (")
+        md.append("Generated ").append(Instant.now()).append(" from commit `")
+                .append(dev.switchboard.benchmark.BenchmarkRunner.commit(options.root())).append("` on this machine (")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores) by\n\n```sh\n")
                 .append(options.command()).append("\n```\n\n");
         md.append(String.format("Load: %.0f web chat turns/s started over %d users (a tenth ask for refunds through "
