@@ -3,11 +3,13 @@ package dev.switchboard.agent.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -63,6 +66,16 @@ import dev.switchboard.schemas.Topics;
  * outside the transaction: they are acknowledged before the poll's transaction commits its offsets (at least
  * once; a poll read again after a failure may dead-letter the same task twice), and when they cannot be written
  * no task of the poll runs and the poll is read again.
+ *
+ * <p>Rebalancing is cooperative (the services' group assignor, {@code CooperativeStickyAssignor}): a rebalance moves
+ * only the partitions that change owner, and a poll still hands out the tasks of the partitions this worker owns while
+ * the group rebalances. The transaction names the consumer's group generation ({@code groupMetadata()}), so the
+ * broker refuses the commit of a poll whose generation is gone, and the transaction aborts: no offset of a partition
+ * another member owns now is ever committed. The results of such a poll are not thrown away: the worker completes
+ * the rebalance without taking new tasks, writes the results of the partitions it gives up while it still owns them
+ * (in the revocation callback), and those of the partitions it keeps in the new generation, so no task is run again
+ * because of a rebalance. Only the partitions it lost without a revocation (evicted from the group) are read again by
+ * their new owner.
  */
 final class AgentWorker implements Runnable {
 
@@ -84,6 +97,8 @@ final class AgentWorker implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(AgentWorker.class);
     private static final long DEAD_LETTER_ACK_SECONDS = 30;
+    /** How long a worker whose commit the group's new generation refused waits to join that generation. */
+    private static final Duration REJOIN_TIMEOUT = Duration.ofSeconds(30);
 
     /** How one transaction ended. */
     private enum Written {
@@ -110,6 +125,13 @@ final class AgentWorker implements Runnable {
     private final Topic<String, AgentTask> tasks;
     private volatile boolean running = true;
     private volatile boolean fenced;
+    /** A poll answered but not committed while the worker rejoins the group's new generation; worker thread only. */
+    private Unwritten unwritten;
+
+    /** The answers of a poll, and its partitions whose results are not written yet. */
+    private record Unwritten(ConsumerRecords<String, byte[]> records, Map<ConsumerRecord<String, byte[]>, Answer> answers,
+            Set<TopicPartition> partitions) {
+    }
 
     /**
      * @param consumer    the agent's consumer, as the agent's principal
@@ -137,7 +159,25 @@ final class AgentWorker implements Runnable {
     public void run() {
         try {
             producer.initTransactions();
-            consumer.subscribe(List.of(tasks.name()));
+            consumer.subscribe(List.of(tasks.name()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                    writeBeforeRevocation(revoked);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+                    // nothing to do: positions come from the committed offsets
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> lost) {
+                    // owned by another member already: its results cannot be written, their tasks are read again
+                    if (unwritten != null) {
+                        unwritten.partitions().removeAll(lost);
+                    }
+                }
+            });
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(settings.pollTimeout());
                 if (!records.isEmpty()) {
@@ -171,7 +211,7 @@ final class AgentWorker implements Runnable {
             }
         }
         if (!deadLetter(undecodable)) {
-            rewind(records);
+            rewind(records, records.partitions());
             return;
         }
         Map<ConsumerRecord<String, byte[]>, Answer> answers = answer(decoded);
@@ -183,25 +223,30 @@ final class AgentWorker implements Runnable {
             }
         });
         if (!deadLetter(unanswerable)) {
-            rewind(records);
+            rewind(records, records.partitions());
             return;
         }
-        List<ProducerRecord<String, byte[]>> results = answers.values().stream().map(Answer::record)
-                .filter(Objects::nonNull).toList();
+        Set<TopicPartition> partitions = new HashSet<>(records.partitions());
         Duration backoff = settings.transactionBackoff();
         for (int attempt = 0; ; attempt++) {
-            Written written = write(results, nextOffsets(records));
+            Written written = write(results(records, answers, partitions), nextOffsets(records, partitions));
             if (written == Written.COMMITTED || written == Written.FENCED) {
                 return;
             }
             if (written == Written.REBALANCED) {
-                rewind(records);
-                return;
+                if (attempt >= settings.transactionRetries() || !rejoin(records, answers, partitions)) {
+                    rewind(records, partitions);
+                    return;
+                }
+                if (partitions.isEmpty()) {
+                    return; // every result written before its partition was revoked, or its partition lost
+                }
+                continue; // the results of the partitions it still owns, in the new generation
             }
             if (attempt >= settings.transactionRetries()) {
                 LOG.warnf("Transaction of agent %s aborted %d times; its %d tasks are written one by one", agent,
                         attempt + 1, records.count());
-                writeOneByOne(records, answers);
+                writeOneByOne(records, answers, partitions);
                 return;
             }
             sleep(backoff);
@@ -218,8 +263,12 @@ final class AgentWorker implements Runnable {
      * {@code result_not_written} failure instead; when even that fails it is dead-lettered and only its offset
      * committed. When not even that works (the broker is gone), the rest of the poll is read again.
      */
-    private void writeOneByOne(ConsumerRecords<String, byte[]> records, Map<ConsumerRecord<String, byte[]>, Answer> answers) {
+    private void writeOneByOne(ConsumerRecords<String, byte[]> records, Map<ConsumerRecord<String, byte[]>, Answer> answers,
+            Set<TopicPartition> partitions) {
         for (ConsumerRecord<String, byte[]> record : records) {
+            if (!partitions.contains(new TopicPartition(record.topic(), record.partition()))) {
+                continue;
+            }
             Map<TopicPartition, OffsetAndMetadata> offset = Map.of(new TopicPartition(record.topic(), record.partition()),
                     new OffsetAndMetadata(record.offset() + 1));
             Answer answer = answers.get(record);
@@ -239,10 +288,63 @@ final class AgentWorker implements Runnable {
             }
             if (written != Written.COMMITTED) {
                 if (written != Written.FENCED) {
-                    rewind(records);
+                    rewind(records, partitions);
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * After the broker refused a poll's commit because the group moved to a new generation: polls, with every partition
+     * paused (records of partitions assigned meanwhile are put back), until this worker has joined the new generation.
+     * On the way, the results of the partitions it gives up are written before they are revoked
+     * ({@link #writeBeforeRevocation}); {@code partitions} is left with the poll's partitions it still owns, whose
+     * results the caller writes again. False when the worker could not rejoin within {@link #REJOIN_TIMEOUT}, or stops.
+     */
+    private boolean rejoin(ConsumerRecords<String, byte[]> records, Map<ConsumerRecord<String, byte[]>, Answer> answers,
+            Set<TopicPartition> partitions) {
+        int stale = consumer.groupMetadata().generationId();
+        LOG.infof("The group of agent %s rebalanced while a poll was answered; rejoining before its results are written",
+                agent);
+        unwritten = new Unwritten(records, answers, partitions);
+        Set<TopicPartition> paused = new HashSet<>(consumer.assignment());
+        consumer.pause(paused);
+        try {
+            long deadline = System.nanoTime() + REJOIN_TIMEOUT.toNanos();
+            // A generation below the stale one is none (-1: evicted, joining again): wait for a real one.
+            while (running && consumer.groupMetadata().generationId() <= stale && System.nanoTime() < deadline) {
+                ConsumerRecords<String, byte[]> assignedMeanwhile = consumer.poll(settings.pollTimeout());
+                for (TopicPartition partition : assignedMeanwhile.partitions()) {
+                    consumer.seek(partition, assignedMeanwhile.records(partition).get(0).offset());
+                }
+            }
+            partitions.retainAll(consumer.assignment());
+            return running && consumer.groupMetadata().generationId() > stale;
+        } finally {
+            unwritten = null;
+            paused.retainAll(consumer.assignment());
+            consumer.resume(paused);
+        }
+    }
+
+    /**
+     * Called from the consumer's poll when partitions are revoked (their new owner gets them only after this worker
+     * joined again): writes the results of a poll not yet written that belong to them, while this worker still owns
+     * them. Results that cannot be written are read again by the new owner.
+     */
+    private void writeBeforeRevocation(Collection<TopicPartition> revoked) {
+        if (unwritten == null) {
+            return;
+        }
+        Set<TopicPartition> leaving = new HashSet<>(revoked);
+        leaving.retainAll(unwritten.partitions());
+        if (!leaving.isEmpty()) {
+            Written written = write(results(unwritten.records(), unwritten.answers(), leaving),
+                    nextOffsets(unwritten.records(), leaving));
+            LOG.infof("Results of agent %s on revoked partitions %s %s", agent, leaving, written == Written.COMMITTED
+                    ? "written before the revocation" : "not written: their tasks are read again by their new owner");
+            unwritten.partitions().removeAll(leaving);
         }
     }
 
@@ -375,19 +477,39 @@ final class AgentWorker implements Runnable {
         return new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, record.key(), record.value(), headers);
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
+    /** The results of the poll's tasks in these partitions, in the poll's order. */
+    private static List<ProducerRecord<String, byte[]>> results(ConsumerRecords<String, byte[]> records,
+            Map<ConsumerRecord<String, byte[]>, Answer> answers, Set<TopicPartition> partitions) {
+        List<ProducerRecord<String, byte[]>> results = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Answer answer = answers.get(record);
+            if (answer != null && answer.record() != null
+                    && partitions.contains(new TopicPartition(record.topic(), record.partition()))) {
+                results.add(answer.record());
+            }
+        }
+        return results;
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records,
+            Set<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
+        for (TopicPartition partition : partitions) {
             List<ConsumerRecord<String, byte[]>> inPartition = records.records(partition);
             offsets.put(partition, new OffsetAndMetadata(inPartition.get(inPartition.size() - 1).offset() + 1));
         }
         return offsets;
     }
 
-    /** After an abort: back to the last committed offsets, so the tasks are read again. */
-    private void rewind(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(records.partitions());
-        for (TopicPartition partition : records.partitions()) {
+    /**
+     * After an abort: back to the last committed offsets of the poll's {@code partitions} this worker still owns, so
+     * their tasks are read again.
+     */
+    private void rewind(ConsumerRecords<String, byte[]> records, Set<TopicPartition> partitions) {
+        Set<TopicPartition> owned = new HashSet<>(partitions);
+        owned.retainAll(consumer.assignment());
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);
+        for (TopicPartition partition : owned) {
             OffsetAndMetadata offset = committed.get(partition);
             consumer.seek(partition, offset == null ? records.records(partition).get(0).offset() : offset.offset());
         }

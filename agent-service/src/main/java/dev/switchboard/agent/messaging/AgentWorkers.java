@@ -123,6 +123,11 @@ public class AgentWorkers {
         return workers.stream().filter(worker -> !worker.isRunning()).map(WorkerSupervisor::agent).toList();
     }
 
+    /** The agents whose worker stopped for good: a newer instance with the same transactional id took over. */
+    public List<String> fencedAgents() {
+        return workers.stream().filter(WorkerSupervisor::isFenced).map(WorkerSupervisor::agent).toList();
+    }
+
     /**
      * The bulkhead of one agent: {@code concurrency} threads of its own, named after it, on which its sessions run;
      * tasks beyond that wait in its queue (at most one poll's worth, {@code max-poll-records}).
@@ -180,8 +185,9 @@ public class AgentWorkers {
                 config.transactionBackoff());
     }
 
+    /** An agent's consumer: its own settings in the services' consumer groups' assignor (cooperative), as the agent. */
     private KafkaConsumer<String, byte[]> consumer(String agent) {
-        return new KafkaConsumer<>(credentials.connection(agent, consumerSettings(config, agent)),
+        return new KafkaConsumer<>(credentials.connection(agent, kafka.groupConsumer(consumerSettings(config, agent))),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 

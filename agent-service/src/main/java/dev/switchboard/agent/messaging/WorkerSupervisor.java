@@ -9,7 +9,8 @@ import org.jboss.logging.Logger;
  * Runs one agent's worker on a thread of its own and starts a new one (with new Kafka clients) when it stops
  * unexpectedly, after a back-off that doubles up to {@link #MAX_BACKOFF} and starts again once a worker ran that long.
  * A worker fenced by a newer instance with the same transactional id is not restarted: that instance has taken over.
- * While no worker runs, {@link #isRunning()} is false, and the {@code agent workers} liveness check is down.
+ * While no worker runs, {@link #isRunning()} is false, and the {@code agent workers} readiness check is down; once
+ * fenced ({@link #isFenced()}), the liveness check too.
  */
 final class WorkerSupervisor {
 
@@ -91,6 +92,12 @@ final class WorkerSupervisor {
     boolean isRunning() {
         AgentWorker worker = current;
         return worker != null && worker.isRunning();
+    }
+
+    /** Whether the worker stopped for good because a newer instance with the same transactional id took over. */
+    boolean isFenced() {
+        AgentWorker worker = current;
+        return worker != null && worker.isFenced();
     }
 
     /** How many workers were started, the first included. */

@@ -4,9 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -106,6 +108,34 @@ public class AgentWorkersIT {
         given().port(management).get("/q/health/live").then().statusCode(200)
                 .body("checks.find { it.name == 'agent workers' }.status", equalTo("UP"));
         given().get("/q/health/live").then().statusCode(404);
+    }
+
+    @Test
+    void readinessReportsTheBrokerAndTheModelProviders() {
+        int management = ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class)
+                .orElse(9001);
+        given().port(management).get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Kafka broker' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'model providers' }.status", equalTo("UP"));
+        given().port(management).get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'Kafka broker' }", nullValue());
+    }
+
+    @Test
+    void theAgentsGroupRebalancesCooperativelyWithAStaticMember() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TopicWriter.send(bootstrap, Topics.agentTasks("concierge"), session, taskFor(session, "hello"));
+        try (var results = TopicReader.fromBeginning(bootstrap, Topics.AGENT_RESULTS_RAW)) {
+            results.first(session, WAIT);
+        }
+        try (Admin admin = Admin.create(EmbeddedKafka.shared().clientProperties("admin"))) {
+            var group = admin.describeConsumerGroups(List.of(AgentWorkers.groupOf("concierge"))).all().get()
+                    .get(AgentWorkers.groupOf("concierge"));
+            assertThat(group.partitionAssignor()).isEqualTo("cooperative-sticky");
+            assertThat(group.members()).singleElement().satisfies(member ->
+                    assertThat(member.groupInstanceId()).hasValue("agent-concierge-" + ConfigProvider.getConfig()
+                            .getValue("switchboard.agent-service.instance-id", String.class)));
+        }
     }
 
     @Test

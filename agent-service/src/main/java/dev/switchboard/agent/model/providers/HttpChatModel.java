@@ -39,6 +39,16 @@ abstract class HttpChatModel implements ChatModel {
         return settings.model();
     }
 
+    /** Until when this model's circuit is open (its provider kept failing); empty while calls reach the provider. */
+    Optional<Instant> circuitOpenUntil() {
+        return guard.openUntil();
+    }
+
+    /** The provider and the provider's model name ({@code openai model gpt-4o-mini}). */
+    String describe() {
+        return guard.modelId();
+    }
+
     /**
      * One model call. Inside a task ({@link TaskDeadline}) every attempt is bounded by the time the task has left
      * as well as by the model's timeout, no attempt starts after the deadline, and the waits between retries end

@@ -1,7 +1,9 @@
 package dev.switchboard.agent.model.providers;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 
@@ -11,6 +13,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import dev.switchboard.agent.model.TaskDeadline;
 import dev.switchboard.agent.sdk.model.ModelException;
 import dev.switchboard.agent.sdk.model.ModelResponse;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
 
@@ -23,14 +26,20 @@ import io.smallrye.faulttolerance.api.TypedGuard;
  * Only failures a later attempt may cure (rate limits, server errors, timeouts, broken connections) are
  * retried or count against the circuit; a rejected request fails at once and leaves the circuit closed.
  * Inside a task the waits between retries end at the task's deadline ({@link TaskDeadline}).
+ *
+ * <p>The circuit's state is kept for readiness ({@link #openUntil()}): open from the moment the failures opened it
+ * until its delay has passed, when the next call is let through as a trial (a failing trial opens it again).
  */
 final class ModelGuard {
 
     private final String modelId;
+    private final Duration circuitDelay;
     private final TypedGuard<ModelResponse> guard;
+    private volatile Instant openUntil;
 
     ModelGuard(String provider, ModelSettings settings) {
         this.modelId = provider + " model " + settings.model();
+        this.circuitDelay = settings.circuitBreakerDelay();
         Predicate<Throwable> transientFailure = ModelGuard::isTransient;
         long initial = settings.initialBackoff().toMillis();
         long max = Math.max(initial, settings.maxBackoff().toMillis());
@@ -51,11 +60,27 @@ final class ModelGuard {
                     .delay(settings.circuitBreakerDelay().toMillis(), ChronoUnit.MILLIS)
                     .successThreshold(1)
                     .when(transientFailure)
+                    .onStateChange(this::circuitIs)
                     .done()
                 .withTimeout()
                     .duration(settings.timeout().toMillis(), ChronoUnit.MILLIS)
                     .done()
                 .build();
+    }
+
+    private void circuitIs(CircuitBreakerState state) {
+        openUntil = state == CircuitBreakerState.OPEN ? Instant.now().plus(circuitDelay) : null;
+    }
+
+    /** Until when the circuit is open (calls fail at once without reaching the provider); empty when it is not. */
+    Optional<Instant> openUntil() {
+        Instant until = openUntil;
+        return until != null && until.isAfter(Instant.now()) ? Optional.of(until) : Optional.empty();
+    }
+
+    /** The provider and the provider's model name, as the guard's failures name them. */
+    String modelId() {
+        return modelId;
     }
 
     ModelResponse call(Callable<ModelResponse> attempt) {

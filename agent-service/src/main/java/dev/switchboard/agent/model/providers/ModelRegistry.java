@@ -1,5 +1,6 @@
 package dev.switchboard.agent.model.providers;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -39,6 +40,24 @@ public class ModelRegistry {
             throw new IllegalArgumentException("no model named '" + name + "'; configured: " + providers.keySet());
         }
         return Optional.ofNullable(models.get(name));
+    }
+
+    /**
+     * The configured models whose circuit is open (their provider kept failing, so calls fail at once for now), by
+     * name, with until when and which provider model it is.
+     */
+    public Map<String, OpenCircuit> openCircuits() {
+        Map<String, OpenCircuit> open = new TreeMap<>();
+        models.forEach((name, model) -> {
+            if (model instanceof HttpChatModel http) {
+                http.circuitOpenUntil().ifPresent(until -> open.put(name, new OpenCircuit(http.describe(), until)));
+            }
+        });
+        return open;
+    }
+
+    /** A model's open circuit: the provider model ({@code openai model gpt-4o-mini}) and until when it stays open. */
+    public record OpenCircuit(String model, Instant until) {
     }
 
     private static Optional<ChatModel> create(String name, ModelsConfig.NamedModel model) {

@@ -65,7 +65,7 @@ final class RecordedProviderServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Deque<Recorded> script = new ArrayDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private Recorded otherwise;
+    private volatile Recorded otherwise;
 
     RecordedProviderServer() {
         try {
