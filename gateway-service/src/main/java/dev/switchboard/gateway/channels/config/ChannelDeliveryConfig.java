@@ -27,4 +27,12 @@ public interface ChannelDeliveryConfig {
      */
     @WithDefault("256")
     int maxInFlight();
+
+    /**
+     * While a platform takes no messages (a reply's retries are exhausted and nothing else was delivered on its
+     * channel since the reply was taken into delivery), how long the reply waits before its next round of attempts.
+     * It is not dead-lettered for an outage: it waits, and holds back its session's later replies.
+     */
+    @WithDefault("10s")
+    Duration outageRetryInterval();
 }

@@ -1,11 +1,13 @@
 package dev.switchboard.gateway.channels.messaging;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +42,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * of them, and skips replies for channels that are not messaging platforms (web chat). Each reply gets a
  * {@code DeliveryReport} on {@code deliveries}; a reply that cannot be sent (no address, channel not
  * configured for the tenant, refused, or still failing after the last retry) goes to {@code deadletters}
- * with headers naming the reason.
+ * with headers naming the reason. A platform that takes no messages at all (an outage, {@link ChannelAvailability})
+ * does not make its replies dead letters: each waits and is tried again until the platform is back.
  *
  * <p>Replies of different sessions are delivered at the same time, across tenants and channels; the replies of
  * one session (the record key) one after the other, in the order they were written ({@link SessionOrder}). A
@@ -73,10 +76,13 @@ public class ChannelReplyConsumer {
     private final ExecutorService executor;
     private final SessionOrder sessions;
     private final InFlightLimit inFlight;
+    private final ChannelAvailability availability;
+    private final Duration outageRetryInterval;
 
     ChannelReplyConsumer(ChannelRegistry registry, DeliveryAddressBook addresses, ChannelSender sender,
             SentMessages sent, ChannelDeliveryReports reports,
-            @Channel(DEAD_LETTERS) MutinyEmitter<ReplyOutbound> deadLetters, ChannelDeliveryConfig config) {
+            @Channel(DEAD_LETTERS) MutinyEmitter<ReplyOutbound> deadLetters, ChannelDeliveryConfig config,
+            ChannelAvailability availability) {
         this.registry = registry;
         this.addresses = addresses;
         this.sender = sender;
@@ -91,6 +97,8 @@ public class ChannelReplyConsumer {
         });
         this.sessions = new SessionOrder(executor);
         this.inFlight = new InFlightLimit(config.maxInFlight());
+        this.availability = availability;
+        this.outageRetryInterval = config.outageRetryInterval();
     }
 
     @PreDestroy
@@ -129,6 +137,7 @@ public class ChannelReplyConsumer {
 
     /** Delivers one reply, on a delivery thread, once its session's earlier replies are settled. */
     private CompletionStage<Void> deliverNow(KafkaRecord<String, ReplyOutbound> record) {
+        Instant since = Instant.now();
         ReplyOutbound reply = record.getPayload();
         Envelope envelope = reply.getEnvelope();
         Optional<dev.switchboard.gateway.channels.Channel> channel = registry.channel(envelope.getChannel());
@@ -150,15 +159,11 @@ public class ChannelReplyConsumer {
         OutboundMessage message = new OutboundMessage(tenant, envelope.getChannel(), address.get(), reply.getText(),
                 envelope.getEventId());
         AtomicInteger attempts = new AtomicInteger();
-        CompletionStage<String> sending;
-        try {
-            sending = sender.send(channel.get(), message, settings.get(), attempts);
-        } catch (DeliveryException e) {
-            sending = CompletableFuture.failedFuture(e);
-        }
+        CompletionStage<String> sending = send(channel.get(), message, settings.get(), attempts, since);
         // Settled on a delivery thread: reports and dead letters wait for the broker.
         return sending.handleAsync((platformMessageId, failure) -> {
             if (failure == null) {
+                availability.reached(envelope.getChannel());
                 sent.remember(tenant, envelope.getChannel(), platformMessageId, reply);
                 report(reply, reports.sent(reply, attempts.get(),
                         envelope.getChannel() + " accepted the message as " + platformMessageId));
@@ -168,6 +173,7 @@ public class ChannelReplyConsumer {
             if (cause instanceof ChannelSender.TransientFailure) {
                 giveUp(record, attempts.get(), "retries-exhausted", cause.getMessage());
             } else if (cause instanceof DeliveryException) {
+                availability.reached(envelope.getChannel()); // the platform answered: up, it refused this one
                 giveUp(record, attempts.get(), "refused", cause.getMessage());
             } else {
                 // not a platform's answer (a fault-tolerance limit, a bug): the platform may not have the message
@@ -175,6 +181,35 @@ public class ChannelReplyConsumer {
             }
             return null;
         }, executor);
+    }
+
+    /**
+     * Sends with the sender's retries. When they are exhausted and the channel delivered nothing else since the reply
+     * was taken into delivery ({@code since}), the platform is taken to be down: the reply waits
+     * {@code outage-retry-interval} and is tried again, without end, instead of becoming a dead letter. When the
+     * channel delivered others meanwhile, the failure is this reply's and the caller dead-letters it.
+     */
+    private CompletionStage<String> send(dev.switchboard.gateway.channels.Channel channel, OutboundMessage message,
+            ChannelSettings settings, AtomicInteger attempts, Instant since) {
+        CompletionStage<String> sending;
+        try {
+            sending = sender.send(channel, message, settings, attempts);
+        } catch (DeliveryException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return sending.exceptionallyCompose(failure -> {
+            Throwable cause = unwrap(failure);
+            if (cause instanceof ChannelSender.TransientFailure
+                    && availability.failed(message.channel(), since, cause.getMessage())) {
+                LOG.warnf("%s takes no messages (%s): reply %s waits %d ms and is tried again", message.channel(),
+                        cause.getMessage(), message.replyEventId(), outageRetryInterval.toMillis());
+                Executor later = CompletableFuture.delayedExecutor(outageRetryInterval.toMillis(),
+                        TimeUnit.MILLISECONDS, executor);
+                return CompletableFuture.runAsync(() -> { }, later)
+                        .thenCompose(ignored -> send(channel, message, settings, attempts, since));
+            }
+            return CompletableFuture.failedStage(failure);
+        });
     }
 
     private void giveUp(KafkaRecord<String, ReplyOutbound> record, int attempts, String reason, String cause) {

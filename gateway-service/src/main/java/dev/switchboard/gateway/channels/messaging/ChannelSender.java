@@ -27,8 +27,8 @@ import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
  *
  * <p>The retry policy is SmallRye Fault Tolerance's and can be tuned without a rebuild, e.g.
  * {@code quarkus.fault-tolerance."dev.switchboard.gateway.channels.messaging.ChannelSender/send".retry.max-retries=6}.
- * Its total time stays well under the Kafka consumer's limits (an unprocessed record older than a minute
- * marks the consumer unhealthy).
+ * When the retries of a reply are exhausted while its platform takes no messages at all, {@link ChannelReplyConsumer}
+ * tries again later ({@code channel-delivery.outage-retry-interval}) instead of giving up.
  */
 @ApplicationScoped
 public class ChannelSender {

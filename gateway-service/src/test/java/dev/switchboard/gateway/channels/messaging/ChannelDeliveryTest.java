@@ -2,18 +2,25 @@ package dev.switchboard.gateway.channels.messaging;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -37,12 +44,15 @@ import dev.switchboard.gateway.channels.Samples;
 import dev.switchboard.gateway.inbound.ChannelIdentities;
 import dev.switchboard.gateway.inbound.ChannelTurns;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.schemas.access.BrokerAccess;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaTestResource;
 import dev.switchboard.testkit.TokenTestResource;
 import dev.switchboard.testkit.TopicReader;
 import dev.switchboard.testkit.TopicWriter;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -66,6 +76,12 @@ class ChannelDeliveryTest {
     ChannelIdentities identities;
 
     FakePlatform platform = FakePlatformsConfigSource.platform();
+
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL ready;
+
+    @TestHTTPResource(value = "health/live", management = true)
+    URL live;
 
     static ReplyOutbound reply(String channel, String user, String text) {
         String sessionId = UUID.randomUUID().toString();
@@ -213,18 +229,80 @@ class ChannelDeliveryTest {
     }
 
     @Test
-    void failureAfterTheLastRetryGoesToTheDeadLetters() {
-        String number = "+1555" + unique("").substring(0, 7);
-        // max-retries=2 in tests: three attempts, all failing
-        platform.thenAnswer("/whatsapp/", Answer.json(500, "{}"), Answer.json(502, "{}"), Answer.json(503, "{}"));
-        ReplyOutbound reply = reply("whatsapp", unlinked("whatsapp", number), "Anyone?");
+    void aReplyThatFailsAfterItsLastRetryWhileItsChannelDeliversOthersGoesToTheDeadLetters() {
+        String failing = "+1555" + unique("").substring(0, 7);
+        String other = "+1555" + unique("").substring(0, 7);
+        // max-retries=2 in tests: three attempts, each taking 0.5 s and failing; the platform takes other messages
+        Predicate<FakePlatform.Received> toFailing = r -> r.path().startsWith("/whatsapp/")
+                && json(r).path("to").asText().equals(failing);
+        platform.answerWhen(toFailing, Answer.json(500, "{}"), Duration.ofMillis(500));
+        ReplyOutbound reply = reply("whatsapp", unlinked("whatsapp", failing), "Anyone?");
+        ReplyOutbound delivered = reply("whatsapp", unlinked("whatsapp", other), "Hello");
         send(reply);
+        platform.await(toFailing, 1, TIMEOUT);
+        send(delivered);
 
+        assertThat(report(delivered, DeliveryStatus.DELIVERED).getAttempts()).isEqualTo(1);
         DeliveryReport report = report(reply, DeliveryStatus.FAILED);
         assertThat(report.getAttempts()).isEqualTo(3);
         assertThat(header(deadLetter(reply), ChannelReplyConsumer.REASON_HEADER)).isEqualTo("retries-exhausted");
-        assertThat(platform.received(r -> r.path().startsWith("/whatsapp/") && json(r).path("to").asText().equals(number)))
-                .hasSize(3);
+        assertThat(platform.received(toFailing)).hasSize(3);
+        given().get(ready).then().statusCode(200);
+    }
+
+    /**
+     * A platform that takes no messages (every attempt fails, nothing else is delivered on the channel) is an outage,
+     * not a reason to dead-letter: readiness is DOWN naming the channel, the reply is tried again round after round,
+     * and once the platform answers it is delivered, readiness UP, liveness UP throughout.
+     */
+    @Test
+    void aPlatformThatTakesNoMessagesHoldsTheReplyWithReadinessDownUntilItIsBack() {
+        String number = "+1555" + unique("").substring(0, 7);
+        AtomicBoolean down = new AtomicBoolean(true);
+        Predicate<FakePlatform.Received> toNumber = r -> r.path().startsWith("/whatsapp/")
+                && json(r).path("to").asText().equals(number);
+        platform.answerWhen(r -> down.get() && toNumber.test(r), Answer.json(503, "{\"error\":{\"message\":\"down\"}}"),
+                Duration.ZERO);
+        ReplyOutbound reply = reply("whatsapp", unlinked("whatsapp", number), "Are you there?");
+        try {
+            send(reply);
+            await().atMost(TIMEOUT).untilAsserted(() -> given().get(ready).then().statusCode(503)
+                    .body("checks.find { it.name == 'channel APIs' }.status", is("DOWN"))
+                    .body("checks.find { it.name == 'channel APIs' }.data.whatsapp", containsString("503")));
+            // three rounds of three attempts (max-retries=2 in tests), 200 ms apart: held, not given up
+            platform.await(toNumber, 9, TIMEOUT);
+            given().get(live).then().statusCode(200);
+            given().get(ready).then().statusCode(503);
+            try (var deliveries = TopicReader.fromBeginning(bootstrap, Topics.DELIVERIES)) {
+                assertThatThrownBy(() -> deliveries.first(reply.getEnvelope().getSessionId(), Duration.ofSeconds(1)))
+                        .as("no report: the reply is neither delivered nor given up").isInstanceOf(AssertionError.class);
+            }
+        } finally {
+            down.set(false);
+        }
+
+        DeliveryReport report = report(reply, DeliveryStatus.DELIVERED);
+        assertThat(report.getAttempts()).isGreaterThan(9);
+        await().atMost(TIMEOUT).untilAsserted(() -> given().get(ready).then().statusCode(200)
+                .body("checks.find { it.name == 'channel APIs' }.status", is("UP")));
+        try (var dead = TopicReader.fromBeginning(bootstrap, Topics.DEAD_LETTERS)) {
+            assertThatThrownBy(() -> dead.first(reply.getEnvelope().getSessionId(), Duration.ofSeconds(1)))
+                    .as("not dead-lettered").isInstanceOf(AssertionError.class);
+        }
+        given().get(live).then().statusCode(200);
+    }
+
+    @Test
+    void theDeliveryGroupRebalancesCooperativelyWithAStaticMember() {
+        try (Admin admin = Admin.create(EmbeddedKafka.shared().clientProperties(BrokerAccess.ADMIN))) {
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("switchboard-gateway-delivery"))
+                        .all().get().get("switchboard-gateway-delivery");
+                assertThat(group.partitionAssignor()).isEqualTo("cooperative-sticky");
+                assertThat(group.members()).extracting(member -> member.groupInstanceId().orElse(null))
+                        .containsExactly("switchboard-gateway-delivery-0");
+            });
+        }
     }
 
     @Test
