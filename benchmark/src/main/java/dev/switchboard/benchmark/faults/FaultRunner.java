@@ -447,10 +447,15 @@ public final class FaultRunner {
             }
         });
         long tokens = usageByTask.values().stream().mapToLong(Long::longValue).sum();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode budget;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode budget = JSON.createObjectNode();
         do {
-            budget = probe.tenantBudget();
+            try {
+                budget = probe.tenantBudget();
+            } catch (IllegalStateException notReady) {
+                // the supervisor answers 503 while its state is not readable (a rebalance): ask again
+                details.put("budgetNotReadableAt", notReady.getMessage());
+            }
             if (budget.path("results").asLong() == usageByTask.size() && budget.path("usedTokens").asLong() == tokens) {
                 break;
             }
