@@ -93,6 +93,13 @@ public final class FaultRunner {
             Map<String, Long> deadLetters, long rawInDeadLetters, Double recoverySeconds, double longestGapSeconds,
             long p50Ms, long p99Ms, long maxMs, Double targetSeconds, long whatsAppMessages,
             long whatsAppDuplicateReplies, boolean passed, Map<String, Object> details, List<String> problems) {
+
+        /** A fault whose checks could not run: failed, with why. */
+        static Result unchecked(Fault fault, Exception why) {
+            return new Result(fault.name(), fault.description(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0,
+                    0, 0, false, false, Map.of(), 0, null, 0, 0, 0, 0, fault.target(), 0, 0, false, Map.of(),
+                    List.of("the run could not check this fault: " + why));
+        }
     }
 
     private final Options options;
@@ -145,7 +152,16 @@ public final class FaultRunner {
         results.add(phase(new Fault("none", "no fault: the baseline under the same load", () -> { }, Duration.ZERO,
                 () -> { }, null, null)));
         for (Fault fault : faults) {
-            results.add(phase(fault));
+            try {
+                results.add(phase(fault));
+            } catch (Exception e) {
+                log("fault %s: the run could not check it: %s", fault.name(), e);
+                results.add(Result.unchecked(fault, e));
+                load.stopSending();
+                whatsAppUsers.stop();
+                load.awaitSettled(FaultLoad.GIVE_UP);
+                load.takeTurns();
+            }
         }
         ReliabilityReport.write(options.root().resolve(options.out()), options, results);
         long failed = results.stream().filter(result -> !result.passed()).count();
