@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -33,9 +34,12 @@ import dev.switchboard.events.TurnRejected;
 import dev.switchboard.runtime.tasks.TaskTickets;
 import dev.switchboard.schemas.Topics;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 
@@ -69,6 +73,13 @@ public class ComplianceConsumer {
 
     @Inject
     TaskTickets tickets;
+
+    @Inject
+    KafkaClientService kafkaClients;
+
+    @Inject
+    @Identifier(RawGroupGenerations.NAME)
+    RawGroupGenerations generations;
 
     /** Cleared turns, and the rejections of blocked ones (sent to {@code turns.rejected} by record metadata). */
     @Inject
@@ -110,7 +121,7 @@ public class ComplianceConsumer {
                         audited.record().getPayload().getEnvelope().getSessionId(), topic, new RecordHeaders()));
             }
         }
-        return inTransaction(turnsCleared, batch, outgoing);
+        return inTransaction(TURNS_RAW, turnsCleared, batch, outgoing);
     }
 
     @Incoming(AGENT_RESULTS_RAW)
@@ -162,7 +173,7 @@ public class ComplianceConsumer {
                         new RecordHeaders()));
             }
         }
-        return inTransaction(resultsCleared, batch, outgoing);
+        return inTransaction(AGENT_RESULTS_RAW, resultsCleared, batch, outgoing);
     }
 
     private ResultItem resultItem(KafkaRecord<String, AgentResult> record) {
@@ -205,8 +216,8 @@ public class ComplianceConsumer {
      * {@code withTransactionAndAck}, an aborted transaction is not nacked: a nack would dead-letter records that
      * SmallRye is about to redeliver anyway, since an abort rewinds the consumer to the last committed offsets.
      */
-    private static <T> Uni<Void> inTransaction(KafkaTransactions<T> transactions, KafkaRecordBatch<String, ?> batch,
-            List<Outgoing<T>> outgoing) {
+    private <T> Uni<Void> inTransaction(String channel, KafkaTransactions<T> transactions,
+            KafkaRecordBatch<String, ?> batch, List<Outgoing<T>> outgoing) {
         return transactions.withTransaction(batch, emitter -> {
             for (Outgoing<T> record : outgoing) {
                 emitter.send(Message.<T>of(record.event()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
@@ -214,11 +225,32 @@ public class ComplianceConsumer {
             }
             return Uni.createFrom().voidItem();
         })
+                .call(() -> rewindIfRebalanced(channel, batch))
                 .onItem().transformToUni(committed -> Uni.createFrom().completionStage(batch.ack()))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf(failure, "Kafka transaction for a batch of %d records aborted; it will be processed "
                             + "again from the last committed offsets", batch.getRecords().size());
                     return null;
                 });
+    }
+
+    /**
+     * After a batch's transaction: when the group completed a rebalance since the batch was polled, back to the last
+     * committed positions. SmallRye aborts the transaction of a batch whose group generation is gone, but then reports
+     * it committed and leaves the consumer after the batch; with cooperative rebalancing the batch's partitions may
+     * stay with this member, which would then skip the batch (and commit past it with the next one). After a commit
+     * that did go through, the committed positions are where the consumer is anyway.
+     */
+    private Uni<Void> rewindIfRebalanced(String channel, KafkaRecordBatch<String, ?> batch) {
+        int polledIn = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .map(IncomingKafkaRecordBatchMetadata::getConsumerGroupGenerationId).orElse(-1);
+        String group = String.valueOf(kafkaClients.getConsumer(channel).configuration()
+                .get(ConsumerConfig.GROUP_ID_CONFIG));
+        if (!generations.movedOnFrom(group, polledIn)) {
+            return Uni.createFrom().voidItem();
+        }
+        LOG.warnf("The group of channel %s rebalanced while a batch of %d records was processed; back to the last "
+                + "committed positions", channel, batch.getRecords().size());
+        return kafkaClients.getConsumer(channel).resetToLastCommittedPositions();
     }
 }

@@ -109,6 +109,27 @@ class ComplianceConsumerIT {
     }
 
     @Test
+    void everyInputIsAStaticMemberOfAGroupThatRebalancesCooperatively() {
+        var config = ConfigProvider.getConfig();
+        String instance = config.getValue("switchboard.compliance.instance-id", String.class);
+        Map<String, String> groups = Map.of(
+                "switchboard-compliance-turns", "switchboard-compliance-turns-" + instance,
+                "switchboard-compliance-results", "switchboard-compliance-results-" + instance,
+                "switchboard-compliance-decisions", "switchboard-compliance-decisions-" + instance,
+                "switchboard-compliance-supervisor-policies", "switchboard-compliance-supervisor-policies-" + instance);
+        try (Admin admin = Admin.create(EmbeddedKafka.shared().clientProperties(BrokerAccess.ADMIN))) {
+            await().atMost(WAIT).untilAsserted(() -> {
+                var described = admin.describeConsumerGroups(groups.keySet()).all().get();
+                groups.forEach((group, member) -> {
+                    assertThat(described.get(group).partitionAssignor()).as(group).isEqualTo("cooperative-sticky");
+                    assertThat(described.get(group).members()).as(group)
+                            .extracting(each -> each.groupInstanceId().orElse(null)).containsExactly(member);
+                });
+            });
+        }
+    }
+
+    @Test
     void aTurnIsPublishedClearedAndAudited() throws Exception {
         String session = UUID.randomUUID().toString();
         String eventId = UUID.randomUUID().toString();
