@@ -122,8 +122,12 @@ public final class FaultRunner {
         Options options = Options.parse(args);
         FaultRunner runner = new FaultRunner(options);
         Runtime.getRuntime().addShutdownHook(new Thread(runner::close, "fault-run-stop"));
-        int failed = runner.run();
-        runner.close();
+        int failed;
+        try {
+            failed = runner.run();
+        } finally {
+            runner.close();
+        }
         System.exit(failed == 0 ? 0 : 1);
     }
 

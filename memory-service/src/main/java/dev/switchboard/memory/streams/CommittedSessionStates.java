@@ -8,8 +8,11 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.jboss.logging.Logger;
 
 import dev.switchboard.events.SessionState;
 import dev.switchboard.schemas.Topics;
@@ -19,11 +22,12 @@ import dev.switchboard.schemas.Topics;
  * ({@code read_committed}, up to the last stable offset), with a consumer of its own (no group): what memory's store
  * is rebuilt from when a task starts, instead of from a changelog of its own. Memory writes {@code sessions.state}
  * in the same transaction as it commits its input offsets, so the committed records are exactly the states of the
- * committed inputs.
+ * committed inputs. A record that does not decode (memory never writes one) is passed over with a warning.
  */
 public final class CommittedSessionStates implements SessionStateSource {
 
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Logger LOG = Logger.getLogger(CommittedSessionStates.class);
 
     private final Map<String, Object> connection;
 
@@ -46,7 +50,18 @@ public final class CommittedSessionStates implements SessionStateSource {
             consumer.seekToBeginning(List.of(topicPartition));
             long end = consumer.endOffsets(List.of(topicPartition)).get(topicPartition);
             while (consumer.position(topicPartition) < end) {
-                for (ConsumerRecord<String, SessionState> record : consumer.poll(POLL)) {
+                ConsumerRecords<String, SessionState> records;
+                try {
+                    records = consumer.poll(POLL);
+                } catch (RecordDeserializationException e) {
+                    // Not a state memory wrote (memory writes only what it decoded); the topic's readers
+                    // dead-letter it. Loading passes over it rather than failing the task at every start.
+                    LOG.warnf("Passing over a record of %s that does not decode, at offset %d", e.topicPartition(),
+                            e.offset());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                for (ConsumerRecord<String, SessionState> record : records) {
                     if (record.key() != null) {
                         visitor.state(record.key(), record.value(), record.timestamp());
                     }
