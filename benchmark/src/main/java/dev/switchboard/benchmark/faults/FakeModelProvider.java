@@ -1,11 +1,6 @@
 package dev.switchboard.benchmark.faults;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,11 +32,6 @@ final class FakeModelProvider implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "fake-model-provider");
-        thread.setDaemon(true);
-        return thread;
-    });
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong callsFailed = new AtomicLong();
     private volatile Mode mode = Mode.NORMAL;
@@ -51,12 +41,9 @@ final class FakeModelProvider implements AutoCloseable {
     }
 
     static FakeModelProvider start() throws IOException {
-        // The JDK's server writes headers and body apart; without TCP_NODELAY each answer waits ~40 ms for an ACK.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer server = LocalHttp.server("fake-model-provider");
         FakeModelProvider provider = new FakeModelProvider(server);
         server.createContext("/v1/chat/completions", provider::answer);
-        server.setExecutor(provider.threads);
         server.start();
         return provider;
     }
@@ -85,7 +72,7 @@ final class FakeModelProvider implements AutoCloseable {
             Mode now = mode;
             if (now == Mode.ERROR_500) {
                 callsFailed.incrementAndGet();
-                send(exchange, 500, "{\"error\":{\"message\":\"fault injected\",\"type\":\"server_error\"}}");
+                LocalHttp.answer(exchange, 500, "{\"error\":{\"message\":\"fault injected\",\"type\":\"server_error\"}}");
                 return;
             }
             if (now == Mode.TIMEOUT) {
@@ -94,10 +81,10 @@ final class FakeModelProvider implements AutoCloseable {
                 while (mode == Mode.TIMEOUT && System.nanoTime() < until) {
                     Thread.sleep(100);
                 }
-                send(exchange, 503, "{\"error\":{\"message\":\"held by an injected fault\",\"type\":\"server_error\"}}");
+                LocalHttp.answer(exchange, 503, "{\"error\":{\"message\":\"held by an injected fault\",\"type\":\"server_error\"}}");
                 return;
             }
-            send(exchange, 200, JSON.writeValueAsString(completion(request)));
+            LocalHttp.answer(exchange, 200, JSON.writeValueAsString(completion(request)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
@@ -151,19 +138,9 @@ final class FakeModelProvider implements AutoCloseable {
         return text.length() <= max ? text : text.substring(0, max) + "...";
     }
 
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
     @Override
     public void close() {
         mode = Mode.NORMAL;
         server.stop(0);
-        threads.shutdownNow();
     }
 }

@@ -1,9 +1,6 @@
 package dev.switchboard.benchmark.faults;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,16 +24,9 @@ public final class FakePaymentApi implements AutoCloseable {
     }
 
     public static FakePaymentApi start() throws IOException {
-        // The JDK's server writes headers and body apart; without TCP_NODELAY each answer waits ~40 ms for an ACK.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer server = LocalHttp.server("fake-payment-api");
         FakePaymentApi api = new FakePaymentApi(server);
         server.createContext("/refunds", api::refund);
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, runnable -> {
-            Thread thread = new Thread(runnable, "fake-payment-api");
-            thread.setDaemon(true);
-            return thread;
-        }));
         server.start();
         return api;
     }
@@ -65,21 +55,12 @@ public final class FakePaymentApi implements AutoCloseable {
             exchange.getRequestBody().readAllBytes();
             String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
             if (!"POST".equals(exchange.getRequestMethod()) || key == null || key.isBlank()) {
-                send(exchange, 400, "{\"error\":\"a refund is a POST with an Idempotency-Key\"}");
+                LocalHttp.answer(exchange, 400, "{\"error\":\"a refund is a POST with an Idempotency-Key\"}");
                 return;
             }
             calls.incrementAndGet();
             callsByKey.merge(key, 1, Integer::sum);
-            send(exchange, 201, "{\"refundId\":\"re_" + Integer.toHexString(key.hashCode()) + "\",\"status\":\"succeeded\"}");
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+            LocalHttp.answer(exchange, 201, "{\"refundId\":\"re_" + Integer.toHexString(key.hashCode()) + "\",\"status\":\"succeeded\"}");
         }
     }
 

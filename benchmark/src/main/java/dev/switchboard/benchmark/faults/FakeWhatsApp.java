@@ -1,8 +1,6 @@
 package dev.switchboard.benchmark.faults;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,9 +46,7 @@ final class FakeWhatsApp implements AutoCloseable {
     }
 
     static FakeWhatsApp start() throws IOException {
-        // The JDK's server writes headers and body apart; without TCP_NODELAY each answer waits ~40 ms for an ACK.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer server = LocalHttp.server("fake-whatsapp");
         FakeWhatsApp api = new FakeWhatsApp(server);
         server.createContext("/", api::send);
         server.start();
@@ -91,12 +87,7 @@ final class FakeWhatsApp implements AutoCloseable {
                 status = 400;
                 answer = "{\"error\":{\"message\":\"unexpected request\"}}";
             }
-            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+            LocalHttp.answer(exchange, status, answer);
         }
     }
 
